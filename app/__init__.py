@@ -1,0 +1,1 @@
+"""Jamsos Rentan: BPJS Ketenagakerjaan JKK/JKM cover for vulnerable workers, paid by regions."""

@@ -1,0 +1,80 @@
+"""Security dependencies: each endpoint declares its scope, so OpenAPI shows it."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2, SecurityScopes
+
+from app.auth.scopes import BPJS_ONLY_SCOPES, SCOPE_DESCRIPTIONS, Role
+from app.auth.subject import Subject
+from app.auth.tokens import InvalidToken, verify_token
+from app.config import Settings, get_settings
+from app.errors import Forbidden, Unauthenticated
+from app.observability import current_actor
+
+TOKEN_URL = "/v1/auth/token"  # noqa: S105 (a path, not a secret)
+
+oauth2_scheme = OAuth2(
+    flows=OAuthFlows(
+        clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_URL, scopes=SCOPE_DESCRIPTIONS)
+    ),
+    scheme_name="OAuth2ClientCredentials",
+    description="Client credentials of an API client (`python -m app clients create`).",
+    auto_error=False,
+)
+bearer_scheme = HTTPBearer(
+    bearerFormat="JWT",
+    scheme_name="BearerJWT",
+    description="A JWT from `POST /v1/auth/token` (or an RS256 token of the identity provider).",
+    auto_error=False,
+)
+
+
+def _challenge(scopes: SecurityScopes, error: str | None = None) -> dict[str, str]:
+    value = 'Bearer realm="jamsos-rentan"'
+    if error:
+        value += f', error="{error}"'
+    if scopes.scopes:
+        value += f', scope="{scopes.scope_str}"'
+    return {"WWW-Authenticate": value}
+
+
+async def authenticate(
+    request: Request,
+    security_scopes: SecurityScopes,
+    settings: Annotated[Settings, Depends(get_settings)],
+    _oauth: Annotated[str | None, Depends(oauth2_scheme)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Subject:
+    """Verify the bearer token, then both locks: the scope, and the role for BPJS-only work."""
+    if credentials is None:
+        raise Unauthenticated("A bearer token is required.", headers=_challenge(security_scopes))
+    try:
+        subject = Subject.from_claims(verify_token(settings, credentials.credentials))
+    except (InvalidToken, ValueError, KeyError):
+        raise Unauthenticated(
+            "The bearer token is invalid or expired.",
+            headers=_challenge(security_scopes, "invalid_token"),
+        ) from None
+    current_actor.set(subject)
+    missing = [s for s in security_scopes.scopes if s not in subject.scopes]
+    if missing:
+        raise Forbidden(
+            f"The token lacks the scope {' '.join(missing)}.",
+            headers=_challenge(security_scopes, "insufficient_scope"),
+        )
+    if subject.role is not Role.bpjs and BPJS_ONLY_SCOPES.intersection(security_scopes.scopes):
+        raise Forbidden(
+            "Only BPJS Ketenagakerjaan may do this, whatever scopes the token carries.",
+            headers=_challenge(security_scopes, "insufficient_scope"),
+        )
+    return subject
+
+
+AnyToken = Annotated[Subject, Security(authenticate)]
+
+AUTH_ERRORS: dict[int | str, dict[str, object]] = {
+    401: Unauthenticated.response_doc(),
+    403: Forbidden.response_doc(),
+}

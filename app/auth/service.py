@@ -1,0 +1,122 @@
+"""API clients and the OAuth2 client-credentials grant."""
+
+import re
+import secrets
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.auth.models import ApiClient
+from app.auth.scopes import BPJS_ONLY_SCOPES, DEFAULT_SCOPES, Role, Scope
+from app.auth.secrets import generate_secret, hash_secret, verify_secret
+from app.auth.subject import REGION_CODE
+from app.auth.tokens import issue_token
+from app.config import Settings
+from app.errors import DomainError
+
+_DUMMY_HASH = hash_secret(secrets.token_urlsafe(16))
+CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
+
+
+class OAuthError(DomainError):
+    """Token endpoint errors also carry RFC 6749's `error` member."""
+
+    status, code, title = 400, "INVALID_REQUEST", "The token request is not valid"
+    oauth_error = "invalid_request"
+
+    def __init__(self, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(
+            detail, headers=headers, extra={"error": self.oauth_error, "error_description": detail}
+        )
+
+
+class InvalidClient(OAuthError):
+    status, code, title = 401, "INVALID_CLIENT", "Client authentication failed"
+    oauth_error = "invalid_client"
+
+
+class UnsupportedGrantType(OAuthError):
+    status, code, title = 400, "UNSUPPORTED_GRANT_TYPE", "Only client_credentials is supported"
+    oauth_error = "unsupported_grant_type"
+
+
+class InvalidScope(OAuthError):
+    status, code, title = 400, "INVALID_SCOPE", "A requested scope is not allowed"
+    oauth_error = "invalid_scope"
+
+
+class InvalidClientDefinition(ValueError):
+    """Raised by the CLI when a client would be inconsistent."""
+
+
+def validate_client_shape(
+    role: Role, region: str | None, regions: list[str] | None, scopes: frozenset[str]
+) -> None:
+    unknown = scopes - {s.value for s in Scope}
+    if unknown:
+        raise InvalidClientDefinition(f"unknown scopes: {' '.join(sorted(unknown))}")
+    if role is Role.pemda and (region is None or not REGION_CODE.match(region)):
+        raise InvalidClientDefinition("a pemda client needs --region with a 4-digit code")
+    if role is not Role.pemda and region is not None:
+        raise InvalidClientDefinition("only a pemda client has a single --region")
+    if regions is not None and (
+        role is not Role.bpjs or not all(REGION_CODE.match(r) for r in regions)
+    ):
+        raise InvalidClientDefinition("--regions is for BPJS branch clients, 4-digit codes")
+    if role is not Role.bpjs and scopes & BPJS_ONLY_SCOPES:
+        raise InvalidClientDefinition("BPJS-only scopes are for bpjs clients")
+
+
+async def create_client(
+    session: AsyncSession,
+    *,
+    client_id: str,
+    name: str,
+    role: Role,
+    region: str | None = None,
+    regions: list[str] | None = None,
+    scopes: frozenset[str] | None = None,
+) -> tuple[ApiClient, str]:
+    """Register a client; the plain secret is returned once and never stored."""
+    if not CLIENT_ID.match(client_id):
+        raise InvalidClientDefinition("client id: 3-64 letters, digits, '.', '_' or '-'")
+    granted = scopes if scopes is not None else DEFAULT_SCOPES[role]
+    validate_client_shape(role, region, regions, granted)
+    if await session.get(ApiClient, client_id) is not None:
+        raise InvalidClientDefinition(f"client {client_id} exists")
+    secret = generate_secret()
+    client = ApiClient(
+        client_id=client_id,
+        name=name,
+        secret_hash=hash_secret(secret),
+        role=role.value,
+        region_code=region,
+        regions=regions,
+        scopes=" ".join(sorted(granted)),
+    )
+    session.add(client)
+    await session.flush()
+    return client, secret
+
+
+async def grant_client_credentials(
+    session: AsyncSession,
+    settings: Settings,
+    client_id: str,
+    client_secret: str,
+    requested_scope: str | None,
+) -> tuple[str, list[str]]:
+    client = await session.get(ApiClient, client_id) if CLIENT_ID.match(client_id) else None
+    if client is None:
+        verify_secret(client_secret, _DUMMY_HASH)  # same work either way: no client oracle
+        raise InvalidClient("Unknown client or wrong secret.")
+    if not verify_secret(client_secret, client.secret_hash) or not client.active:
+        raise InvalidClient("Unknown client or wrong secret.")
+    allowed = set(client.scopes.split())
+    requested = set(requested_scope.split()) if requested_scope else allowed
+    if not requested <= allowed:
+        raise InvalidScope(f"Not allowed for this client: {' '.join(sorted(requested - allowed))}")
+    scopes = sorted(requested)
+    token = issue_token(
+        settings, client.client_id, client.token_claims(scopes), settings.token_ttl_seconds
+    )
+    return token, scopes

@@ -1,0 +1,67 @@
+"""JWT issue and verification: the only module that imports python-jose."""
+
+import time
+import uuid
+from typing import Any
+
+from jose import JWTError, jwt
+
+from app.config import Settings
+
+MAX_TOKEN_BYTES = 8192
+HS_ALGORITHM = "HS256"
+RS_ALGORITHM = "RS256"
+# python-jose accepts a token without `aud` or `exp` unless these are demanded.
+REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
+
+
+class InvalidToken(Exception):
+    """The token is malformed, forged, expired or not meant for this service."""
+
+
+def issue_token(settings: Settings, subject: str, claims: dict[str, Any], ttl: int) -> str:
+    now = int(time.time())
+    payload = {
+        **claims,
+        "sub": subject,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + ttl,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(payload, settings.jwt_secret, algorithm=HS_ALGORITHM)
+
+
+def _key_for(settings: Settings, algorithm: Any) -> str:
+    # The key is chosen by the algorithm from a fixed list, never the other way round:
+    # an HS256 token is checked only against the shared secret, so a token "signed" with
+    # the RS256 public key as an HMAC secret fails.
+    if algorithm == HS_ALGORITHM:
+        return settings.jwt_secret
+    if algorithm == RS_ALGORITHM and settings.jwt_public_key:
+        return settings.jwt_public_key
+    raise InvalidToken("algorithm not accepted")
+
+
+def verify_token(settings: Settings, token: str) -> dict[str, Any]:
+    if not token or len(token.encode()) > MAX_TOKEN_BYTES:
+        raise InvalidToken("token missing or too long")
+    try:
+        header = jwt.get_unverified_header(token)
+        algorithm = str(header.get("alg"))
+        key = _key_for(settings, algorithm)
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[algorithm],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={f"require_{claim}": True for claim in REQUIRED_CLAIMS}
+            | {"verify_aud": True, "verify_iss": True, "verify_exp": True, "verify_iat": True},
+        )
+    except (JWTError, ValueError, TypeError, KeyError) as exc:
+        raise InvalidToken(type(exc).__name__) from None
+    if not isinstance(claims.get("sub"), str) or not claims["sub"]:
+        raise InvalidToken("sub must be a non-empty string")
+    return claims

@@ -1,0 +1,50 @@
+"""Settings read from the environment (DESIGN.md §1)."""
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Only for APP_ENV=development: a fixed key so that demo tokens survive restarts.
+DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+MIN_SECRET_BYTES = 32
+
+
+class AppEnv(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./jamsos_rentan.db"
+    jwt_secret: str = ""
+    jwt_issuer: str = "jamsos-rentan"
+    jwt_audience: str = "jamsos-rentan-api"
+    jwt_public_key: str | None = None
+    app_env: AppEnv = AppEnv.development
+    token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+    # JSON bodies are small; CSV rosters are the big ones (28,448 rows ≈ 3 MB).
+    max_json_body_bytes: int = 1_000_000
+    max_csv_body_bytes: int = 20_000_000
+    max_csv_rows: int = 100_000
+
+    @model_validator(mode="after")
+    def _secret_strength(self) -> Self:
+        if not self.jwt_secret and self.app_env is AppEnv.development:
+            self.jwt_secret = DEVELOPMENT_SECRET
+        if len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

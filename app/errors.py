@@ -1,0 +1,248 @@
+"""Every error is an RFC 9457 problem document with a stable `code`."""
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("app.errors")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Reason(BaseModel):
+    code: str
+    detail: str
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with the service's stable `code`."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[FieldError] | None = None
+    reasons: list[Reason] | None = None
+
+
+class DomainError(Exception):
+    """A business error: its class fixes status, code and title; the instance gives detail."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "BAD_REQUEST"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        reasons: Sequence[Reason] | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.reasons = list(reasons) if reasons is not None else None
+        self.headers = headers
+        self.extra = extra or {}
+
+    @classmethod
+    def response_doc(cls) -> dict[str, Any]:
+        return {
+            "model": Problem,
+            "description": f"{cls.title} (`{cls.code}`)",
+            "content": {PROBLEM_JSON: {}},
+        }
+
+
+class Unauthenticated(DomainError):
+    status, code, title = 401, "UNAUTHENTICATED", "Missing or invalid bearer token"
+
+
+class Forbidden(DomainError):
+    status, code, title = 403, "FORBIDDEN", "The token does not allow this action"
+
+
+class NotFound(DomainError):
+    status, code, title = 404, "NOT_FOUND", "No such resource"
+
+
+class Conflict(DomainError):
+    status, code, title = 409, "CONFLICT", "The request conflicts with the current state"
+
+
+class InvalidState(DomainError):
+    status, code, title = 409, "INVALID_STATE", "Not allowed in the current state"
+
+
+class PayloadTooLarge(DomainError):
+    status, code, title = 413, "PAYLOAD_TOO_LARGE", "The request body is too large"
+
+
+class UnsupportedMediaType(DomainError):
+    status, code, title = 415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported content type"
+
+
+class Unprocessable(DomainError):
+    status, code, title = 422, "UNPROCESSABLE", "The request cannot be processed"
+
+
+class IdempotencyConflict(DomainError):
+    status, code, title = (
+        409,
+        "IDEMPOTENCY_KEY_REUSED",
+        "This Idempotency-Key was used with another request",
+    )
+
+
+_STATUS_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "VALIDATION_FAILED",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def problem_response(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **members: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"https://jamsos-rentan.go.id/problems/{code.lower().replace('_', '-')}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    body.update({k: v for k, v in members.items() if v is not None})
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def _clean_loc(loc: Sequence[Any]) -> list[str | int]:
+    return [part if isinstance(part, int) else str(part) for part in loc]
+
+
+def _validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    # The input value is left out on purpose: it may be a NIK or a secret.
+    return [
+        {"loc": _clean_loc(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+        for e in errors
+    ]
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    reasons = [r.model_dump() for r in exc.reasons] if exc.reasons is not None else None
+    return problem_response(
+        exc.status,
+        exc.code,
+        exc.title,
+        exc.detail,
+        headers=exc.headers,
+        reasons=reasons,
+        **exc.extra,
+    )
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem_response(
+        422,
+        "VALIDATION_FAILED",
+        "The request is not valid",
+        "One or more fields are missing or invalid; see `errors`.",
+        errors=_validation_errors(exc.errors()),
+    )
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    detail = exc.detail if isinstance(exc.detail, str) else phrase
+    return problem_response(
+        status,
+        _STATUS_CODES.get(status, f"HTTP_{status}"),
+        phrase,
+        detail,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
+    # A constraint the service checks first was hit by a concurrent request.
+    log.warning("integrity error: %s", type(exc.__cause__ or exc).__name__)
+    return problem_response(
+        409,
+        "CONFLICT",
+        "Conflicting change",
+        "Another request changed the same data at the same time; retry.",
+    )
+
+
+async def _data_error(_request: Request, exc: Exception) -> JSONResponse:
+    # A value the database cannot hold (out of range, bad encoding) is the input's fault.
+    log.warning("data error: %s", type(exc.__cause__ or exc).__name__)
+    return problem_response(
+        422,
+        "VALIDATION_FAILED",
+        "The request is not valid",
+        "A value is out of the range the service can store.",
+    )
+
+
+async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
+    log.error("database error: %s", type(exc.__cause__ or exc).__name__)
+    return problem_response(
+        503,
+        "SERVICE_UNAVAILABLE",
+        "Database unavailable",
+        "The database could not complete the request; retry later.",
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled %s", type(exc).__name__, exc_info=exc)
+    return problem_response(
+        500, "INTERNAL_ERROR", "Internal error", "An unexpected error occurred; it was logged."
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,64 @@
+"""Liveness and readiness probes."""
+
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from app.db import database
+from app.errors import problem_response
+
+router = APIRouter(tags=["health"])
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: str
+    database: str
+    migration: str
+
+
+def head_revision() -> str | None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+@router.get("/healthz", response_model=Health)
+async def healthz() -> Health:
+    """The process is up."""
+    return Health(status="ok")
+
+
+@router.get("/readyz", response_model=Readiness, responses={503: {"description": "Not ready"}})
+async def readyz() -> Readiness | JSONResponse:
+    """The database answers and its schema is at the newest migration."""
+    try:
+        database.get_sessionmaker()
+        assert database.engine is not None
+        async with database.engine.connect() as connection:
+            current = (
+                await connection.execute(text("SELECT version_num FROM alembic_version"))
+            ).scalar()
+    except Exception:  # any failure to reach or read the database means "not ready"
+        return problem_response(
+            503, "NOT_READY", "Not ready", "The database cannot be reached or is not migrated."
+        )
+    head = head_revision()
+    if current != head:
+        return problem_response(
+            503,
+            "NOT_READY",
+            "Not ready",
+            f"The database is at migration {current}, the service expects {head}.",
+        )
+    return Readiness(status="ok", database="reachable", migration=str(current))

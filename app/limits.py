@@ -1,0 +1,56 @@
+"""Request body limits: answered with 413 before an oversized body is read into memory."""
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import PayloadTooLarge, problem_response
+
+
+class BodySizeLimitMiddleware:
+    def __init__(self, app: ASGIApp, *, json_limit: int, csv_limit: int) -> None:
+        self.app = app
+        self.json_limit = json_limit
+        self.csv_limit = csv_limit
+
+    def _limit_for(self, scope: Scope) -> int:
+        headers = dict(scope["headers"])
+        content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
+        return self.csv_limit if content_type.startswith("text/csv") else self.json_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self._limit_for(scope)
+        too_large = problem_response(
+            413,
+            PayloadTooLarge.code,
+            PayloadTooLarge.title,
+            f"The body may be at most {limit} bytes for this content type.",
+        )
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await too_large(scope, receive, send)
+            return
+        received = 0
+        rejected = False
+
+        async def limited_send(message: Message) -> None:
+            if not rejected:
+                await send(message)
+
+        async def limited_receive() -> Message:
+            # A streamed body that outgrows the limit: answer 413 now, then tell the app the
+            # client left, and drop whatever the app still tries to send.
+            nonlocal received, rejected
+            if rejected:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    await too_large(scope, receive, send)
+                    rejected = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        await self.app(scope, limited_receive, limited_send)

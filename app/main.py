@@ -1,0 +1,103 @@
+"""The ASGI application: routers, error handlers, middleware, stable operation ids."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from app import __doc__ as summary
+from app.audit.router import router as audit_router
+from app.auth.router import router as auth_router
+from app.config import get_settings
+from app.db import database
+from app.errors import install_error_handlers
+from app.health import router as health_router
+from app.limits import BodySizeLimitMiddleware
+from app.observability import RequestContextMiddleware, install_log_masking
+from app.regions.router import router as regions_router
+
+VERSION = "1.0.0"
+
+DESCRIPTION = """
+Regional governments (pemda) enrol vulnerable informal workers into BPJS Ketenagakerjaan's
+work-accident (JKK) and death (JKM) cover, paid from a fixed regional budget; BPJS verifies
+members, bills the region and pays death benefits to heirs.
+
+**Authentication**: every endpoint but health, docs and `POST /v1/auth/token` needs
+`Authorization: Bearer <JWT>`. Use *Authorize* with your client id and secret (OAuth2 client
+credentials), or paste a token. Objects outside the caller's region answer 404.
+
+**Errors** are RFC 9457 `application/problem+json` documents with a stable `code`.
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Tokens by OAuth2 client credentials"},
+    {"name": "regions", "description": "Kabupaten and kota (4-digit Kemendagri codes)"},
+    {"name": "audit", "description": "Who changed what, and when"},
+    {"name": "health", "description": "Liveness and readiness"},
+]
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable, readable operation ids: `<tag>-<function name>`."""
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}".replace("_", "-")
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    install_log_masking()
+    yield
+    await database.dispose()
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(
+        title="Jamsos Rentan",
+        summary=summary,
+        description=DESCRIPTION,
+        version=VERSION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    install_error_handlers(app)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        json_limit=settings.max_json_body_bytes,
+        csv_limit=settings.max_csv_body_bytes,
+    )
+    app.add_middleware(RequestContextMiddleware)
+    for router in (health_router, auth_router, regions_router, audit_router):
+        app.include_router(router)
+    return app
+
+
+app = create_app()
+
+
+def _problem_responses(document: dict[str, Any]) -> dict[str, Any]:
+    """Error responses are documented as problem+json, request validation included."""
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for path in document.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                if status.isdigit() and int(status) >= 400:
+                    response["content"] = {"application/problem+json": {"schema": problem}}
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    return document
+
+
+def custom_openapi() -> dict[str, Any]:
+    if app.openapi_schema is None:
+        app.openapi_schema = _problem_responses(FastAPI.openapi(app))
+    return app.openapi_schema
+
+
+app.openapi = custom_openapi  # type: ignore[method-assign]

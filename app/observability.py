@@ -1,0 +1,70 @@
+"""Request ids, the caller of the current request, and logs that never carry a NIK."""
+
+import logging
+import re
+import uuid
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from app.auth.subject import Subject
+
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+current_actor: ContextVar["Subject | None"] = ContextVar("current_actor", default=None)
+
+REQUEST_ID_HEADER = "x-request-id"
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Any run of 16 digits may be a NIK (or a KK number): logs keep only its last four.
+_SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{12}(\d{4})(?!\d)")
+
+
+def mask_digits(text: str) -> str:
+    return _SIXTEEN_DIGITS.sub(r"************\1", text)
+
+
+class MaskNikFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_digits(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+def install_log_masking() -> None:
+    mask = MaskNikFilter()
+    for name in ("", "uvicorn", "uvicorn.access", "uvicorn.error", "app"):
+        logging.getLogger(name).addFilter(mask)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(mask)
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (kept from a sane `X-Request-ID`, else new) and echoes it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        rid = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id.set(rid)
+        actor_token = current_actor.set(None)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers: list[Any] = list(message.get("headers", []))
+                headers.append((b"x-request-id", rid.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id.reset(token)
+            current_actor.reset(actor_token)

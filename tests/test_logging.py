@@ -1,0 +1,21 @@
+import logging
+
+import pytest
+
+from app.observability import MaskNikFilter, mask_digits
+
+
+def test_sixteen_digit_runs_are_masked_to_the_last_four() -> None:
+    assert mask_digits("GET /v1/coverage?nik=3514094108900001&on=2026-01-01") == (
+        "GET /v1/coverage?nik=************0001&on=2026-01-01"
+    )
+    assert mask_digits("kpj 12345678901 stays") == "kpj 12345678901 stays"
+
+
+def test_the_filter_masks_formatted_log_records(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("test.masking")
+    logger.addFilter(MaskNikFilter())
+    with caplog.at_level(logging.INFO, logger="test.masking"):
+        logger.info("worker %s enrolled", "3514094108900001")
+    assert "3514094108900001" not in caplog.text
+    assert "************0001" in caplog.text
