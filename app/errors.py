@@ -61,14 +61,6 @@ class DomainError(Exception):
         self.headers = headers
         self.extra = extra or {}
 
-    @classmethod
-    def response_doc(cls) -> dict[str, Any]:
-        return {
-            "model": Problem,
-            "description": f"{cls.title} (`{cls.code}`)",
-            "content": {PROBLEM_JSON: {}},
-        }
-
 
 class Unauthenticated(DomainError):
     status, code, title = 401, "UNAUTHENTICATED", "Missing or invalid bearer token"
@@ -108,6 +100,20 @@ class IdempotencyConflict(DomainError):
         "IDEMPOTENCY_KEY_REUSED",
         "This Idempotency-Key was used with another request",
     )
+
+
+def error_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for the errors an endpoint can raise, grouped by status."""
+    grouped: dict[int, list[type[DomainError]]] = {}
+    for error in errors:
+        grouped.setdefault(error.status, []).append(error)
+    return {
+        status: {
+            "model": Problem,
+            "description": "; ".join(f"{e.title} (`{e.code}`)" for e in group),
+        }
+        for status, group in sorted(grouped.items())
+    }
 
 
 _STATUS_CODES = {

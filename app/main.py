@@ -12,11 +12,14 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.config import get_settings
 from app.db import database
+from app.enrolments.router import router as enrolments_router
 from app.errors import install_error_handlers
 from app.health import router as health_router
 from app.limits import BodySizeLimitMiddleware
 from app.observability import RequestContextMiddleware, install_log_masking
+from app.programs.router import router as programs_router
 from app.regions.router import router as regions_router
+from app.workers.router import router as workers_router
 
 VERSION = "1.0.0"
 
@@ -35,6 +38,9 @@ credentials), or paste a token. Objects outside the caller's region answer 404.
 TAGS = [
     {"name": "auth", "description": "Tokens by OAuth2 client credentials"},
     {"name": "regions", "description": "Kabupaten and kota (4-digit Kemendagri codes)"},
+    {"name": "programs", "description": "Regional funding programmes and their budgets"},
+    {"name": "enrolments", "description": "Eligibility, enrolment, CSV import, BPJS verification"},
+    {"name": "workers", "description": "The region's registry of workers"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and readiness"},
 ]
@@ -72,7 +78,15 @@ def create_app() -> FastAPI:
         csv_limit=settings.max_csv_body_bytes,
     )
     app.add_middleware(RequestContextMiddleware)
-    for router in (health_router, auth_router, regions_router, audit_router):
+    for router in (
+        health_router,
+        auth_router,
+        regions_router,
+        programs_router,
+        enrolments_router,
+        workers_router,
+        audit_router,
+    ):
         app.include_router(router)
     return app
 

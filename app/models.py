@@ -2,6 +2,19 @@
 
 from app.audit.models import AuditEvent
 from app.auth.models import ApiClient
+from app.enrolments.models import Enrolment
+from app.idempotency import IdempotencyRecord
+from app.programs.models import Program
 from app.regions.models import Region
+from app.workers.models import Person, Worker
 
-__all__ = ["ApiClient", "AuditEvent", "Region"]
+__all__ = [
+    "ApiClient",
+    "AuditEvent",
+    "Enrolment",
+    "IdempotencyRecord",
+    "Person",
+    "Program",
+    "Region",
+    "Worker",
+]

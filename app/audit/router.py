@@ -11,6 +11,7 @@ from app.auth.dependencies import AUTH_ERRORS, authenticate
 from app.auth.scopes import Scope
 from app.auth.subject import Subject
 from app.db import SessionDep
+from app.errors import error_responses
 from app.pagination import Page, PageParams, keyset, page_of, page_params
 from app.territory import visible
 
@@ -33,7 +34,7 @@ class AuditEventPublic(BaseModel):
     details: dict[str, Any] | None
 
 
-@router.get("", response_model=Page[AuditEventPublic], responses=AUTH_ERRORS)
+@router.get("", response_model=Page[AuditEventPublic], responses=error_responses(*AUTH_ERRORS))
 async def list_audit_events(
     subject: AuditReader,
     session: SessionDep,

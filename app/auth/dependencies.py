@@ -74,7 +74,4 @@ async def authenticate(
 
 AnyToken = Annotated[Subject, Security(authenticate)]
 
-AUTH_ERRORS: dict[int | str, dict[str, object]] = {
-    401: Unauthenticated.response_doc(),
-    403: Forbidden.response_doc(),
-}
+AUTH_ERRORS = (Unauthenticated, Forbidden)

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from app.auth import service
 from app.config import Settings, get_settings
 from app.db import SessionDep
+from app.errors import error_responses
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
@@ -35,10 +36,7 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
 @router.post(
     "/token",
     response_model=TokenResponse,
-    responses={
-        400: service.OAuthError.response_doc(),
-        401: service.InvalidClient.response_doc(),
-    },
+    responses=error_responses(service.OAuthError, service.InvalidClient),
 )
 async def issue_token(
     session: SessionDep,

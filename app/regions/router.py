@@ -6,6 +6,7 @@ from app.auth.dependencies import AUTH_ERRORS, AnyToken, authenticate
 from app.auth.scopes import Scope
 from app.auth.subject import Subject
 from app.db import SessionDep as Session
+from app.errors import error_responses
 from app.pagination import Page, PageParams, page_params
 from app.regions import service
 from app.regions.schemas import RegionCreate, RegionPublic
@@ -16,7 +17,7 @@ Admin = Annotated[Subject, Security(authenticate, scopes=[Scope.admin])]
 CodePath = Annotated[str, Path(pattern=r"^[0-9]{4}$", description="4-digit Kemendagri code")]
 
 
-@router.get("", response_model=Page[RegionPublic], responses=AUTH_ERRORS)
+@router.get("", response_model=Page[RegionPublic], responses=error_responses(*AUTH_ERRORS))
 async def list_regions(
     _subject: AnyToken,
     session: Session,
@@ -34,7 +35,7 @@ async def list_regions(
 @router.get(
     "/{code}",
     response_model=RegionPublic,
-    responses=AUTH_ERRORS | {404: service.RegionNotFound.response_doc()},
+    responses=error_responses(*AUTH_ERRORS, service.RegionNotFound),
 )
 async def get_region(code: CodePath, _subject: AnyToken, session: Session) -> RegionPublic:
     """Read one region."""
@@ -47,7 +48,7 @@ async def get_region(code: CodePath, _subject: AnyToken, session: Session) -> Re
     "",
     response_model=RegionPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=AUTH_ERRORS | {409: service.RegionExists.response_doc()},
+    responses=error_responses(*AUTH_ERRORS, service.RegionExists),
 )
 async def create_region(body: RegionCreate, subject: Admin, session: Session) -> RegionPublic:
     """Register a kabupaten or kota (admin)."""

@@ -1,0 +1,132 @@
+"""Eligibility of a person for a programme (R8): pure rules returning every failing reason."""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from app.errors import Reason
+from app.months import first_day
+from app.workers import nik as nik_rules
+from app.workers.nik import Sex
+
+
+class ReasonCode(StrEnum):
+    NIK_INVALID = "NIK_INVALID"
+    NIK_MISMATCH = "NIK_MISMATCH"
+    AGE_OUT_OF_RANGE = "AGE_OUT_OF_RANGE"
+    NOT_RESIDENT = "NOT_RESIDENT"
+    ALREADY_ENROLLED = "ALREADY_ENROLLED"
+    DECEASED = "DECEASED"
+    PROGRAM_CLOSED = "PROGRAM_CLOSED"
+    OUTSIDE_PROGRAM_WINDOW = "OUTSIDE_PROGRAM_WINDOW"
+    BUDGET_EXHAUSTED = "BUDGET_EXHAUSTED"
+    QUOTA_REACHED = "QUOTA_REACHED"
+    DUPLICATE_IN_FILE = "DUPLICATE_IN_FILE"
+    INVALID_FIELD = "INVALID_FIELD"  # bulk only: a value that cannot be read at all
+
+
+@dataclass(frozen=True)
+class Person:
+    nik: str
+    birth_date: date
+    sex: Sex
+    domicile_region_code: str
+
+
+@dataclass(frozen=True)
+class ProgramTerms:
+    region_code: str
+    is_open: bool
+    coverage_start: str
+    coverage_end: str
+    min_age: int
+    max_age: int
+
+
+def age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def reason(code: ReasonCode, detail: str) -> Reason:
+    return Reason(code=code.value, detail=detail)
+
+
+def person_reasons(person: Person, terms: ProgramTerms, start_month: str) -> list[Reason]:
+    """Everything about the person alone: NIK, birth data, age, domicile."""
+    reasons = []
+    if not nik_rules.is_valid(person.nik):
+        reasons.append(reason(ReasonCode.NIK_INVALID, "The NIK is not a valid 16-digit NIK."))
+    else:
+        wrong = nik_rules.mismatches(person.nik, person.birth_date, person.sex)
+        if wrong:
+            reasons.append(
+                reason(
+                    ReasonCode.NIK_MISMATCH,
+                    f"The NIK does not agree with the stated {' and '.join(wrong)}.",
+                )
+            )
+    age = age_on(person.birth_date, first_day(start_month))
+    if not terms.min_age <= age <= terms.max_age:
+        reasons.append(
+            reason(
+                ReasonCode.AGE_OUT_OF_RANGE,
+                f"Age {age} at {start_month} is outside {terms.min_age}-{terms.max_age}.",
+            )
+        )
+    if person.domicile_region_code != terms.region_code:
+        reasons.append(
+            reason(ReasonCode.NOT_RESIDENT, f"Domicile is not in region {terms.region_code}.")
+        )
+    return reasons
+
+
+def program_reasons(terms: ProgramTerms, start_month: str, end_month: str) -> list[Reason]:
+    """Is the programme open, and are the months inside its window?"""
+    reasons = []
+    if not terms.is_open:
+        reasons.append(reason(ReasonCode.PROGRAM_CLOSED, "The programme is closed."))
+    if not (terms.coverage_start <= start_month <= end_month <= terms.coverage_end):
+        reasons.append(
+            reason(
+                ReasonCode.OUTSIDE_PROGRAM_WINDOW,
+                f"{start_month}…{end_month} is not inside the programme's "
+                f"{terms.coverage_start}…{terms.coverage_end}.",
+            )
+        )
+    return reasons
+
+
+def standing_reasons(*, already_enrolled: bool, deceased: bool) -> list[Reason]:
+    """What the registry knows of the NIK; never which region holds it."""
+    reasons = []
+    if already_enrolled:
+        reasons.append(
+            reason(
+                ReasonCode.ALREADY_ENROLLED,
+                "This NIK already has a pending or active enrolment for an overlapping month.",
+            )
+        )
+    if deceased:
+        reasons.append(reason(ReasonCode.DECEASED, "This NIK is recorded as deceased."))
+    return reasons
+
+
+def money_reasons(
+    *, cost_idr: int, remaining_idr: int, enrolled_workers: int, max_workers: int | None
+) -> list[Reason]:
+    reasons = []
+    if cost_idr > remaining_idr:
+        reasons.append(
+            reason(
+                ReasonCode.BUDGET_EXHAUSTED,
+                f"The cost Rp {cost_idr:,} exceeds the remaining budget Rp {remaining_idr:,}.",
+            )
+        )
+    if max_workers is not None and enrolled_workers >= max_workers:
+        reasons.append(
+            reason(
+                ReasonCode.QUOTA_REACHED,
+                f"The programme's maximum of {max_workers} workers is reached.",
+            )
+        )
+    return reasons

@@ -1,0 +1,75 @@
+"""Enrolment queries: territory-filtered reads, locks, and the NIK overlap facts."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.auth.subject import Subject
+from app.enrolments.models import COVERING, Enrolment
+from app.errors import NotFound
+from app.pagination import PageParams, keyset, page_of
+from app.territory import visible
+from app.workers.repository import chunks
+
+
+class EnrolmentNotFound(NotFound):
+    code, title = "ENROLMENT_NOT_FOUND", "No such enrolment"
+
+
+async def get_visible(
+    session: AsyncSession, subject: Subject, enrolment_id: uuid.UUID, *, for_update: bool = False
+) -> Enrolment:
+    stmt = visible(
+        select(Enrolment).where(Enrolment.id == enrolment_id), subject, Enrolment.region_code
+    )
+    if for_update:
+        stmt = stmt.with_for_update()
+    enrolment = (await session.exec(stmt)).first()
+    if enrolment is None:
+        raise EnrolmentNotFound(f"No enrolment {enrolment_id}.")
+    return enrolment
+
+
+async def niks_with_cover(
+    session: AsyncSession, niks: Sequence[str], start_month: str, end_month: str
+) -> set[str]:
+    """NIKs that already have a covering enrolment (any region) for a month in start…end."""
+    found: set[str] = set()
+    for part in chunks(niks):
+        rows = await session.exec(
+            select(Enrolment.nik)
+            .distinct()
+            .where(
+                col(Enrolment.nik).in_(part),
+                col(Enrolment.status).in_(COVERING),
+                Enrolment.start_month <= end_month,
+                Enrolment.end_month >= start_month,
+            )
+        )
+        found.update(rows)
+    return found
+
+
+async def list_visible(
+    session: AsyncSession,
+    subject: Subject,
+    params: PageParams,
+    *,
+    program_id: uuid.UUID | None = None,
+    worker_id: uuid.UUID | None = None,
+    status: str | None = None,
+    nik: str | None = None,
+) -> tuple[list[Enrolment], str | None]:
+    stmt = visible(select(Enrolment), subject, Enrolment.region_code)
+    for column, value in (
+        (Enrolment.program_id, program_id),
+        (Enrolment.worker_id, worker_id),
+        (Enrolment.status, status),
+        (Enrolment.nik, nik),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    rows = list((await session.exec(keyset(stmt, Enrolment.id, params, uuid.UUID))).all())
+    return page_of(rows, params, lambda e: e.id)

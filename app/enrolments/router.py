@@ -1,0 +1,231 @@
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Security, status
+
+from app.auth.dependencies import AUTH_ERRORS, authenticate
+from app.auth.scopes import Scope
+from app.auth.subject import Subject
+from app.config import Settings, get_settings
+from app.db import SessionDep
+from app.enrolments import importer, repository, service
+from app.enrolments.models import Enrolment, EnrolmentStatus, TerminationReason
+from app.enrolments.schemas import (
+    ActivateRequest,
+    BulkActivateRequest,
+    BulkActivateResult,
+    EligibilityCheckRequest,
+    EligibilityResult,
+    EnrolmentCreate,
+    EnrolmentPublic,
+    ImportReport,
+    RejectRequest,
+    TerminateRequest,
+)
+from app.errors import (
+    IdempotencyConflict,
+    InvalidState,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    error_responses,
+)
+from app.idempotency import IdempotencyDep
+from app.months import Month
+from app.pagination import Page, PageParams, page_params
+from app.programs.repository import ProgramNotFound
+from app.workers import nik as nik_rules
+
+router = APIRouter(tags=["enrolments"])
+
+EnrolmentReader = Annotated[Subject, Security(authenticate, scopes=[Scope.enrolments_read])]
+EnrolmentWriter = Annotated[Subject, Security(authenticate, scopes=[Scope.enrolments_write])]
+Verifier = Annotated[Subject, Security(authenticate, scopes=[Scope.enrolments_verify])]
+
+PROGRAM_404 = (ProgramNotFound,)
+ENROLMENT_404 = (repository.EnrolmentNotFound,)
+STATE_409 = (InvalidState,)
+
+
+def to_public(enrolment: Enrolment) -> EnrolmentPublic:
+    return EnrolmentPublic.model_validate(
+        enrolment.model_dump() | {"nik_masked": nik_rules.mask(enrolment.nik)}
+    )
+
+
+@router.post(
+    "/v1/eligibility-checks",
+    response_model=EligibilityResult,
+    responses=error_responses(*AUTH_ERRORS, *PROGRAM_404),
+)
+async def check_eligibility(
+    body: EligibilityCheckRequest, subject: EnrolmentReader, session: SessionDep
+) -> EligibilityResult:
+    """Would this person be accepted by this programme now? Nothing is stored."""
+    return await service.check_eligibility(
+        session, subject, body.program_id, body.worker, body.start_month
+    )
+
+
+@router.post(
+    "/v1/programs/{program_id}/enrolments",
+    response_model=EnrolmentPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(*AUTH_ERRORS, *PROGRAM_404, IdempotencyConflict, service.Ineligible),
+)
+async def enrol(
+    program_id: uuid.UUID,
+    body: EnrolmentCreate,
+    subject: EnrolmentWriter,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+) -> Any:
+    """Enrol one worker: 201 `pending`, or 422 `INELIGIBLE` with every reason."""
+    if (replayed := await idempotency.replay(session, subject)) is not None:
+        return replayed
+    enrolment = await service.enrol(session, subject, program_id, body.worker, body.start_month)
+    public = to_public(enrolment)
+    await idempotency.remember(session, subject, 201, public.model_dump(mode="json"))
+    return public
+
+
+@router.post(
+    "/v1/programs/{program_id}/enrolments/import",
+    response_model=ImportReport,
+    responses=error_responses(
+        *AUTH_ERRORS,
+        *PROGRAM_404,
+        IdempotencyConflict,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        importer.InvalidCsv,
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "A roster with a header row. Required columns: "
+            + ", ".join(importer.REQUIRED_COLUMNS)
+            + "; optional: "
+            + ", ".join(importer.OPTIONAL_COLUMNS)
+            + ".",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def import_enrolments(
+    program_id: uuid.UUID,
+    request: Request,
+    subject: EnrolmentWriter,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+    settings: Annotated[Settings, Depends(get_settings)],
+    dry_run: bool = False,
+    start_month: Annotated[Month | None, Query(description="Applies to every row")] = None,
+) -> Any:
+    """Enrol a CSV roster row by row in file order against the budget (`dry_run` writes nothing)."""
+    if not request.headers.get("content-type", "").lower().startswith("text/csv"):
+        raise UnsupportedMediaType("Send the roster as `Content-Type: text/csv`.")
+    if (replayed := await idempotency.replay(session, subject)) is not None:
+        return replayed
+    report = await importer.import_roster(
+        session,
+        subject,
+        program_id,
+        await request.body(),
+        dry_run=dry_run,
+        start_month=start_month,
+        max_rows=settings.max_csv_rows,
+    )
+    await idempotency.remember(session, subject, 200, report.model_dump(mode="json"))
+    return report
+
+
+@router.post(
+    "/v1/programs/{program_id}/enrolments/activate",
+    response_model=BulkActivateResult,
+    responses=error_responses(*AUTH_ERRORS, *PROGRAM_404),
+)
+async def activate_enrolments(
+    program_id: uuid.UUID, body: BulkActivateRequest, subject: Verifier, session: SessionDep
+) -> BulkActivateResult:
+    """BPJS: activate every pending enrolment of the programme, or the listed ones."""
+    activated, skipped = await service.activate_many(
+        session, subject, program_id, body.enrolment_ids
+    )
+    return BulkActivateResult(activated=activated, skipped=skipped)
+
+
+@router.get(
+    "/v1/enrolments", response_model=Page[EnrolmentPublic], responses=error_responses(*AUTH_ERRORS)
+)
+async def list_enrolments(
+    subject: EnrolmentReader,
+    session: SessionDep,
+    params: Annotated[PageParams, Depends(page_params)],
+    program_id: uuid.UUID | None = None,
+    worker_id: uuid.UUID | None = None,
+    status: EnrolmentStatus | None = None,
+    nik: Annotated[str | None, Query(max_length=32, description="Exact NIK")] = None,
+) -> Page[EnrolmentPublic]:
+    """List enrolments of the caller's territory (NIKs masked)."""
+    rows, cursor = await repository.list_visible(
+        session,
+        subject,
+        params,
+        program_id=program_id,
+        worker_id=worker_id,
+        status=status,
+        nik=nik_rules.normalise(nik) if nik else None,
+    )
+    return Page(items=[to_public(e) for e in rows], next_cursor=cursor)
+
+
+@router.get(
+    "/v1/enrolments/{enrolment_id}",
+    response_model=EnrolmentPublic,
+    responses=error_responses(*AUTH_ERRORS, *ENROLMENT_404),
+)
+async def get_enrolment(
+    enrolment_id: uuid.UUID, subject: EnrolmentReader, session: SessionDep
+) -> EnrolmentPublic:
+    """Read one enrolment."""
+    return to_public(await repository.get_visible(session, subject, enrolment_id))
+
+
+@router.post(
+    "/v1/enrolments/{enrolment_id}/activate",
+    response_model=EnrolmentPublic,
+    responses=error_responses(*AUTH_ERRORS, *ENROLMENT_404, service.KpjTaken),
+)
+async def activate_enrolment(
+    enrolment_id: uuid.UUID, body: ActivateRequest, subject: Verifier, session: SessionDep
+) -> EnrolmentPublic:
+    """BPJS: verify a pending enrolment and give it a KPJ number."""
+    return to_public(await service.activate(session, subject, enrolment_id, body.kpj_number))
+
+
+@router.post(
+    "/v1/enrolments/{enrolment_id}/reject",
+    response_model=EnrolmentPublic,
+    responses=error_responses(*AUTH_ERRORS, *ENROLMENT_404, *STATE_409),
+)
+async def reject_enrolment(
+    enrolment_id: uuid.UUID, body: RejectRequest, subject: Verifier, session: SessionDep
+) -> EnrolmentPublic:
+    """BPJS: reject a pending enrolment; its whole cost returns to the budget."""
+    return to_public(await service.reject(session, subject, enrolment_id, body.reason))
+
+
+@router.post(
+    "/v1/enrolments/{enrolment_id}/terminate",
+    response_model=EnrolmentPublic,
+    responses=error_responses(*AUTH_ERRORS, *ENROLMENT_404, *STATE_409),
+)
+async def terminate_enrolment(
+    enrolment_id: uuid.UUID, body: TerminateRequest, subject: EnrolmentWriter, session: SessionDep
+) -> EnrolmentPublic:
+    """End an active enrolment after `last_month`; later months return to the budget."""
+    return to_public(
+        await service.terminate(
+            session, subject, enrolment_id, TerminationReason(body.reason), body.last_month
+        )
+    )

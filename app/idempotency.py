@@ -1,0 +1,94 @@
+"""Idempotency-Key for creating POSTs: same key + same body → the same answer again;
+same key + another body → 409. Records live in the request's own transaction, so a failed
+request leaves no record and a retry runs afresh."""
+
+import hashlib
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.auth.subject import Subject
+from app.db import UTCDateTime, utcnow
+from app.errors import IdempotencyConflict
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("actor", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(max_length=200)
+    key: str = Field(max_length=200)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    response_body: Any = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Any unique string; retrying with the same key and body repeats the answer.",
+    ),
+]
+
+
+class Idempotency:
+    def __init__(self, request: Request, key: IdempotencyKeyHeader = None) -> None:
+        self.request = request
+        self.key = key
+        self.request_hash = ""
+
+    async def replay(self, session: AsyncSession, subject: Subject) -> JSONResponse | None:
+        """The stored answer for this key, or None when the request is new."""
+        if self.key is None:
+            return None
+        body = await self.request.body()
+        digest = hashlib.sha256()
+        for part in (self.request.method, self.request.url.path, self.request.url.query):
+            digest.update(part.encode() + b"\0")
+        digest.update(body)
+        self.request_hash = digest.hexdigest()
+        stored = (
+            await session.exec(
+                select(IdempotencyRecord).where(
+                    IdempotencyRecord.actor == subject.sub, IdempotencyRecord.key == self.key
+                )
+            )
+        ).first()
+        if stored is None:
+            return None
+        if stored.request_hash != self.request_hash:
+            raise IdempotencyConflict("This Idempotency-Key was already used with another body.")
+        return JSONResponse(
+            stored.response_body,
+            status_code=stored.status_code,
+            headers={"Idempotent-Replayed": "true"},
+        )
+
+    async def remember(
+        self, session: AsyncSession, subject: Subject, status_code: int, body: Any
+    ) -> None:
+        if self.key is None:
+            return
+        session.add(
+            IdempotencyRecord(
+                actor=subject.sub,
+                key=self.key,
+                request_hash=self.request_hash,
+                status_code=status_code,
+                response_body=body,
+            )
+        )
+        await session.flush()
+
+
+IdempotencyDep = Annotated[Idempotency, Depends()]

@@ -1,0 +1,102 @@
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from app.months import Month
+from app.programs.costing import (
+    CONTRIBUTION_RATES,
+    DEFAULT_DECLARED_INCOME_IDR,
+    FundingSource,
+)
+from app.programs.models import ProgramStatus
+
+RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+Rupiah = Annotated[int, Field(ge=0, le=10**15)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+EARLIEST_RATE_MONTH = min(rate.valid_from for rate in CONTRIBUTION_RATES)
+
+
+class ProgramCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name = Field(examples=["Perlindungan Pekerja Rentan DBHCHT 2026"])
+    fiscal_year: int = Field(ge=2015, le=2100, examples=[2026])
+    funding_source: FundingSource = Field(examples=["DBHCHT"])
+    budget_idr: Rupiah = Field(examples=[2_800_000_000])
+    target_workers: int = Field(ge=0, le=10_000_000, description="A goal for reports, not a cap")
+    coverage_start: Month = Field(examples=["2026-07"])
+    coverage_end: Month = Field(examples=["2026-12"])
+    declared_income_idr: int = Field(
+        default=DEFAULT_DECLARED_INCOME_IDR, ge=DEFAULT_DECLARED_INCOME_IDR, le=10**10
+    )
+    min_age: int = Field(default=15, ge=0, le=120)
+    max_age: int = Field(default=65, ge=0, le=120)
+    max_workers: int | None = Field(default=None, ge=1, le=10_000_000)
+    region_code: RegionCode | None = Field(
+        default=None, description="A pemda may omit it: its own region"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        year = str(self.fiscal_year)
+        if not (self.coverage_start[:4] == self.coverage_end[:4] == year):
+            raise ValueError("coverage_start and coverage_end must lie in the fiscal year")
+        if self.coverage_start < EARLIEST_RATE_MONTH:
+            raise ValueError(f"no BPU contribution rates before {EARLIEST_RATE_MONTH}")
+        if self.coverage_start > self.coverage_end:
+            raise ValueError("coverage_start must not be after coverage_end")
+        if self.min_age > self.max_age:
+            raise ValueError("min_age must not exceed max_age")
+        return self
+
+
+class ProgramUpdate(BaseModel):
+    """A budget revision, a change of goal or cap, or closing the programme."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    budget_idr: Rupiah | None = None
+    target_workers: int | None = Field(default=None, ge=0, le=10_000_000)
+    max_workers: int | None = Field(default=None, ge=1, le=10_000_000)
+    status: Literal["closed", "open"] | None = None
+
+
+class BudgetFigures(BaseModel):
+    budget_idr: int
+    committed_idr: int
+    invoiced_idr: int
+    paid_idr: int
+    outstanding_idr: int = Field(description="Invoiced but not yet paid")
+    remaining_idr: int = Field(description="Budget not yet committed")
+    capacity_workers: int = Field(
+        description="How many more workers the remaining money covers for the remaining months"
+    )
+
+
+class ProgramPublic(BaseModel):
+    id: uuid.UUID
+    region_code: str
+    name: str
+    fiscal_year: int
+    funding_source: FundingSource
+    target_workers: int
+    max_workers: int | None
+    coverage_start: str
+    coverage_end: str
+    declared_income_idr: int
+    min_age: int
+    max_age: int
+    status: ProgramStatus
+    enrolled_workers: int = Field(description="Pending and active enrolments")
+    monthly_contribution_idr: int = Field(
+        description="Contribution for one worker in the first coverage month (before discounts "
+        "for particular occupations)"
+    )
+    budget: BudgetFigures
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,141 @@
+"""Programmes: creation, revision, closing and the budget figures (R5, R6)."""
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app import clock
+from app.audit.service import record
+from app.auth.scopes import Role
+from app.auth.subject import Subject
+from app.db import utcnow
+from app.errors import DomainError, Forbidden, Unprocessable
+from app.months import month_of
+from app.programs import costing
+from app.programs.costing import FundingSource, Occupation
+from app.programs.models import Program, ProgramStatus
+from app.programs.schemas import BudgetFigures, ProgramCreate, ProgramPublic, ProgramUpdate
+from app.regions.models import Region
+
+
+class BudgetBelowCommitted(DomainError):
+    status, code, title = (
+        409,
+        "BUDGET_BELOW_COMMITTED",
+        "The budget cannot go below what is committed",
+    )
+
+
+class UnknownRegion(Unprocessable):
+    code, title = "UNKNOWN_REGION", "No such region"
+
+
+def remaining_window(program: Program) -> tuple[str, str]:
+    """The months still to be covered: from this month (or the start) to the end."""
+    return max(program.coverage_start, month_of(clock.today())), program.coverage_end
+
+
+def budget_figures(program: Program, invoiced_idr: int = 0, paid_idr: int = 0) -> BudgetFigures:
+    remaining = program.budget_idr - program.committed_idr
+    start, end = remaining_window(program)
+    return BudgetFigures(
+        budget_idr=program.budget_idr,
+        committed_idr=program.committed_idr,
+        invoiced_idr=invoiced_idr,
+        paid_idr=paid_idr,
+        outstanding_idr=invoiced_idr - paid_idr,
+        remaining_idr=remaining,
+        capacity_workers=costing.capacity_workers(
+            remaining,
+            start,
+            end,
+            FundingSource(program.funding_source),
+            program.declared_income_idr,
+        ),
+    )
+
+
+def to_public(program: Program, invoiced_idr: int = 0, paid_idr: int = 0) -> ProgramPublic:
+    return ProgramPublic.model_validate(
+        {
+            **program.model_dump(),
+            "monthly_contribution_idr": costing.monthly_contribution(
+                program.coverage_start,
+                FundingSource(program.funding_source),
+                Occupation.lainnya,
+                program.declared_income_idr,
+            ),
+            "budget": budget_figures(program, invoiced_idr, paid_idr),
+        }
+    )
+
+
+async def create_program(session: AsyncSession, subject: Subject, data: ProgramCreate) -> Program:
+    region_code = data.region_code or subject.region
+    if region_code is None:
+        raise Unprocessable("region_code is required for a token without a region.")
+    if subject.role is Role.pemda and region_code != subject.region:
+        raise Forbidden("A pemda creates programmes only for its own region.")
+    if subject.regions is not None and region_code not in subject.regions:
+        raise Forbidden("The region is outside the caller's territory.")
+    if await session.get(Region, region_code) is None:
+        raise UnknownRegion(f"Region {region_code} is not registered.")
+    program = Program(
+        **data.model_dump(exclude={"region_code"}, mode="json"), region_code=region_code
+    )
+    session.add(program)
+    await session.flush()
+    record(
+        session,
+        subject,
+        "program.create",
+        "program",
+        program.id,
+        region_code=region_code,
+        details={"budget_idr": program.budget_idr},
+    )
+    return program
+
+
+async def update_program(
+    session: AsyncSession, subject: Subject, program: Program, data: ProgramUpdate
+) -> Program:
+    """`program` must have been read FOR UPDATE: a budget cut races with enrolments."""
+    changes = data.model_dump(exclude_unset=True)
+    if "budget_idr" in changes and changes["budget_idr"] is None:
+        raise Unprocessable("budget_idr cannot be null.")
+    if "budget_idr" in changes and changes["budget_idr"] < program.committed_idr:
+        raise BudgetBelowCommitted(
+            f"Rp {program.committed_idr:,} is already committed; the budget cannot be "
+            f"Rp {changes['budget_idr']:,}."
+        )
+    before = {k: getattr(program, k) for k in changes}
+    for field, value in changes.items():
+        setattr(program, field, value)
+    program.updated_at = utcnow()
+    session.add(program)
+    await session.flush()
+    record(
+        session,
+        subject,
+        _action_for(changes),
+        "program",
+        program.id,
+        region_code=program.region_code,
+        details={
+            "changed": sorted(changes),
+            "before": _numbers(before),
+            "after": _numbers(changes),
+        },
+    )
+    return program
+
+
+def _action_for(changes: dict[str, object]) -> str:
+    if changes.get("status") == ProgramStatus.closed:
+        return "program.close"
+    if "budget_idr" in changes:
+        return "program.revise_budget"
+    return "program.update"
+
+
+def _numbers(values: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in values.items() if k != "name"}

@@ -1,0 +1,70 @@
+"""NIK (Nomor Induk Kependudukan): a thin wrapper over `stdnum.id.nik` (R7).
+
+PPKKCC DDMMYY SSSS: where the NIK was first issued (never the domicile), the birth date with
+40 added to the day for women, a serial. Only two year digits: compare day, month and the
+two-digit year with the stated birth date, never the century (stdnum reads `00` as 1900).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from stdnum.exceptions import ValidationError
+from stdnum.id import nik as stdnum_nik
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+
+
+@dataclass(frozen=True)
+class NikFacts:
+    day: int
+    month: int
+    two_digit_year: int
+    sex: Sex
+
+
+def normalise(value: str) -> str:
+    return stdnum_nik.compact(value)
+
+
+def is_valid(value: str) -> bool:
+    try:
+        stdnum_nik.validate(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def facts(value: str) -> NikFacts:
+    """Birth day, month, two-digit year and sex as the NIK encodes them (NIK must be valid)."""
+    number = normalise(value)
+    encoded_day = int(number[6:8])
+    return NikFacts(
+        day=encoded_day % 40,
+        month=int(number[8:10]),
+        two_digit_year=int(number[10:12]),
+        sex=Sex.female if encoded_day > 40 else Sex.male,
+    )
+
+
+def mismatches(value: str, birth_date: date, sex: Sex) -> list[str]:
+    """What of the stated birth date and sex disagrees with the NIK."""
+    encoded = facts(value)
+    problems = []
+    if (encoded.day, encoded.month, encoded.two_digit_year) != (
+        birth_date.day,
+        birth_date.month,
+        birth_date.year % 100,
+    ):
+        problems.append("birth date")
+    if encoded.sex is not sex:
+        problems.append("sex")
+    return problems
+
+
+def mask(value: str) -> str:
+    """What lists and look-ups show: the last four digits only."""
+    return "*" * max(len(value) - 4, 0) + value[-4:]

@@ -1,0 +1,115 @@
+"""Worker and person queries; the person lock that keeps one NIK in one enrolment a month."""
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+
+from sqlalchemy import insert as sa_insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.auth.subject import Subject
+from app.db import utcnow
+from app.errors import NotFound
+from app.pagination import PageParams, keyset, page_of
+from app.territory import visible
+from app.workers.models import Person, Worker
+
+CHUNK = 5000  # bound parameters per statement stay well under every driver's limit
+
+
+class WorkerNotFound(NotFound):
+    code, title = "WORKER_NOT_FOUND", "No such worker"
+
+
+def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+async def lock_persons(session: AsyncSession, niks: Iterable[str]) -> None:
+    """Make sure each NIK has a person row, then lock those rows in NIK order.
+
+    Every path that gives a NIK months of cover takes this lock after the programme's, so two
+    regions enrolling the same NIK at once are serialised and the second sees the first.
+    Sorted order keeps concurrent imports from deadlocking."""
+    ordered = sorted(set(niks))
+    if not ordered:
+        return
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    now = utcnow()
+    for part in chunks(ordered):
+        rows = [{"nik": nik, "created_at": now} for nik in part]
+        if dialect == "postgresql":
+            await session.exec(pg_insert(Person).on_conflict_do_nothing(), params=rows)
+        elif dialect == "sqlite":
+            await session.exec(sqlite_insert(Person).on_conflict_do_nothing(), params=rows)
+        else:  # pragma: no cover - only the two supported databases
+            await session.exec(sa_insert(Person), params=rows)
+        await session.exec(
+            select(Person.nik)
+            .where(col(Person.nik).in_(part))
+            .order_by(Person.nik)
+            .with_for_update()
+        )
+
+
+async def deceased_niks(session: AsyncSession, niks: Sequence[str]) -> dict[str, date]:
+    found: dict[str, date] = {}
+    for part in chunks(niks):
+        rows = await session.exec(
+            select(Person.nik, col(Person.died_on)).where(
+                col(Person.nik).in_(part), col(Person.died_on).is_not(None)
+            )
+        )
+        found.update({nik: died for nik, died in rows if died is not None})
+    return found
+
+
+async def workers_by_nik(
+    session: AsyncSession, region_code: str, niks: Sequence[str]
+) -> dict[str, Worker]:
+    found: dict[str, Worker] = {}
+    for part in chunks(niks):
+        rows = await session.exec(
+            select(Worker).where(Worker.region_code == region_code, col(Worker.nik).in_(part))
+        )
+        found.update({w.nik: w for w in rows})
+    return found
+
+
+async def get_visible(session: AsyncSession, subject: Subject, worker_id: uuid.UUID) -> Worker:
+    stmt = visible(select(Worker).where(Worker.id == worker_id), subject, Worker.region_code)
+    worker = (await session.exec(stmt)).first()
+    if worker is None:
+        raise WorkerNotFound(f"No worker {worker_id}.")
+    return worker
+
+
+async def list_visible(
+    session: AsyncSession,
+    subject: Subject,
+    params: PageParams,
+    *,
+    nik: str | None = None,
+    occupation: str | None = None,
+    district: str | None = None,
+    village: str | None = None,
+) -> tuple[list[Worker], str | None]:
+    stmt = visible(select(Worker), subject, Worker.region_code)
+    for column, value in (
+        (Worker.nik, nik),
+        (Worker.occupation, occupation),
+        (Worker.district, district),
+        (Worker.village, village),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    rows = list((await session.exec(keyset(stmt, Worker.id, params, uuid.UUID))).all())
+    return page_of(rows, params, lambda w: w.id)
+
+
+async def is_deceased(session: AsyncSession, nik: str) -> bool:
+    return bool(await deceased_niks(session, [nik]))
