@@ -1,13 +1,18 @@
 """The one place that limits queries to the caller's territory (DESIGN.md §2)."""
 
+import uuid
 from typing import Any, TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
+from app.errors import NotFound
 
 S = TypeVar("S", bound=Select[Any])
+M = TypeVar("M", bound=SQLModel)
 
 
 def visible(stmt: S, subject: Subject, region_column: Any) -> S:
@@ -16,3 +21,23 @@ def visible(stmt: S, subject: Subject, region_column: Any) -> S:
         return stmt
     condition: ColumnElement[bool] = region_column.in_(subject.regions)
     return stmt.where(condition)
+
+
+async def get_visible_by_id(
+    session: AsyncSession,
+    subject: Subject,
+    model: type[M],
+    object_id: uuid.UUID,
+    not_found: type[NotFound],
+    *,
+    for_update: bool = False,
+) -> M:
+    """One tenant-owned row by id, or `not_found` alike for missing and out-of-territory."""
+    table: Any = model
+    stmt = visible(select(model).where(table.id == object_id), subject, table.region_code)
+    if for_update:
+        stmt = stmt.with_for_update()
+    row = (await session.exec(stmt)).first()
+    if row is None:
+        raise not_found(f"No {not_found.title.removeprefix('No such ')} {object_id}.")
+    return row

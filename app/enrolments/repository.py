@@ -10,7 +10,7 @@ from app.auth.subject import Subject
 from app.enrolments.models import COVERING, Enrolment
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
-from app.territory import visible
+from app.territory import get_visible_by_id, visible
 from app.workers.repository import chunks
 
 
@@ -21,15 +21,9 @@ class EnrolmentNotFound(NotFound):
 async def get_visible(
     session: AsyncSession, subject: Subject, enrolment_id: uuid.UUID, *, for_update: bool = False
 ) -> Enrolment:
-    stmt = visible(
-        select(Enrolment).where(Enrolment.id == enrolment_id), subject, Enrolment.region_code
+    return await get_visible_by_id(
+        session, subject, Enrolment, enrolment_id, EnrolmentNotFound, for_update=for_update
     )
-    if for_update:
-        stmt = stmt.with_for_update()
-    enrolment = (await session.exec(stmt)).first()
-    if enrolment is None:
-        raise EnrolmentNotFound(f"No enrolment {enrolment_id}.")
-    return enrolment
 
 
 async def niks_with_cover(

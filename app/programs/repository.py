@@ -9,7 +9,7 @@ from app.auth.subject import Subject
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
 from app.programs.models import Program
-from app.territory import visible
+from app.territory import get_visible_by_id, visible
 
 
 class ProgramNotFound(NotFound):
@@ -19,15 +19,11 @@ class ProgramNotFound(NotFound):
 async def get_visible(
     session: AsyncSession, subject: Subject, program_id: uuid.UUID, *, for_update: bool = False
 ) -> Program:
-    """The programme if the caller may see it; the row locked when it will be spent from."""
-    stmt = visible(select(Program).where(Program.id == program_id), subject, Program.region_code)
-    if for_update:
-        # Serialises every change to the programme's committed money (R6 budget invariant).
-        stmt = stmt.with_for_update()
-    program = (await session.exec(stmt)).first()
-    if program is None:
-        raise ProgramNotFound(f"No programme {program_id}.")
-    return program
+    """The programme if the caller may see it; the row locked when it will be spent from
+    (the lock serialises every change to its committed money: the R6 budget invariant)."""
+    return await get_visible_by_id(
+        session, subject, Program, program_id, ProgramNotFound, for_update=for_update
+    )
 
 
 async def list_visible(

@@ -14,7 +14,7 @@ from app.auth.subject import Subject
 from app.db import utcnow
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
-from app.territory import visible
+from app.territory import get_visible_by_id, visible
 from app.workers.models import Person, Worker
 
 CHUNK = 5000  # bound parameters per statement stay well under every driver's limit
@@ -81,11 +81,7 @@ async def workers_by_nik(
 
 
 async def get_visible(session: AsyncSession, subject: Subject, worker_id: uuid.UUID) -> Worker:
-    stmt = visible(select(Worker).where(Worker.id == worker_id), subject, Worker.region_code)
-    worker = (await session.exec(stmt)).first()
-    if worker is None:
-        raise WorkerNotFound(f"No worker {worker_id}.")
-    return worker
+    return await get_visible_by_id(session, subject, Worker, worker_id, WorkerNotFound)
 
 
 async def list_visible(
