@@ -8,6 +8,7 @@ two-digit year with the stated birth date, never the century (stdnum reads `00` 
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from stdnum.exceptions import ValidationError
 from stdnum.id import nik as stdnum_nik
@@ -30,6 +31,7 @@ def normalise(value: str) -> str:
     return stdnum_nik.compact(value)
 
 
+@lru_cache(maxsize=131_072)  # a roster asks about each NIK several times; stdnum is slow-ish
 def is_valid(value: str) -> bool:
     try:
         stdnum_nik.validate(value)
