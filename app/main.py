@@ -10,6 +10,8 @@ from fastapi.routing import APIRoute
 from app import __doc__ as summary
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.billing.router import coverage_router
+from app.billing.router import router as billing_router
 from app.config import get_settings
 from app.db import database
 from app.enrolments.router import router as enrolments_router
@@ -41,6 +43,8 @@ TAGS = [
     {"name": "programs", "description": "Regional funding programmes and their budgets"},
     {"name": "enrolments", "description": "Eligibility, enrolment, CSV import, BPJS verification"},
     {"name": "workers", "description": "The region's registry of workers"},
+    {"name": "billing", "description": "Invoices from BPJS and payments from the region"},
+    {"name": "coverage", "description": "Coverage status of a NIK on a day"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and readiness"},
 ]
@@ -85,6 +89,8 @@ def create_app() -> FastAPI:
         programs_router,
         enrolments_router,
         workers_router,
+        billing_router,
+        coverage_router,
         audit_router,
     ):
         app.include_router(router)

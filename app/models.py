@@ -2,6 +2,7 @@
 
 from app.audit.models import AuditEvent
 from app.auth.models import ApiClient
+from app.billing.models import Invoice, InvoiceLine, Payment
 from app.enrolments.models import Enrolment
 from app.idempotency import IdempotencyRecord
 from app.programs.models import Program
@@ -13,6 +14,9 @@ __all__ = [
     "AuditEvent",
     "Enrolment",
     "IdempotencyRecord",
+    "Invoice",
+    "InvoiceLine",
+    "Payment",
     "Person",
     "Program",
     "Region",

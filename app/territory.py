@@ -36,7 +36,9 @@ async def get_visible_by_id(
     table: Any = model
     stmt = visible(select(model).where(table.id == object_id), subject, table.region_code)
     if for_update:
-        stmt = stmt.with_for_update()
+        # populate_existing: a row read earlier in this transaction without the lock must be
+        # refreshed with what the lock holder committed, not served stale from the session.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     row = (await session.exec(stmt)).first()
     if row is None:
         raise not_found(f"No {not_found.title.removeprefix('No such ')} {object_id}.")

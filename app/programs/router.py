@@ -51,7 +51,7 @@ async def list_programs(
     rows, cursor = await repository.list_visible(
         session, subject, params, fiscal_year=fiscal_year, status=status
     )
-    return Page(items=[service.to_public(p) for p in rows], next_cursor=cursor)
+    return Page(items=await service.publish(session, rows), next_cursor=cursor)
 
 
 @router.get(
@@ -63,7 +63,8 @@ async def get_program(
     program_id: uuid.UUID, subject: ProgramReader, session: SessionDep
 ) -> ProgramPublic:
     """Read a programme with its budget figures."""
-    return service.to_public(await repository.get_visible(session, subject, program_id))
+    program = await repository.get_visible(session, subject, program_id)
+    return (await service.publish(session, [program]))[0]
 
 
 @router.patch(
@@ -76,4 +77,5 @@ async def update_program(
 ) -> ProgramPublic:
     """Revise the budget, goal or cap, or close the programme."""
     program = await repository.get_visible(session, subject, program_id, for_update=True)
-    return service.to_public(await service.update_program(session, subject, program, body))
+    program = await service.update_program(session, subject, program, body)
+    return (await service.publish(session, [program]))[0]

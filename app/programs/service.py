@@ -6,6 +6,7 @@ from app import clock
 from app.audit.service import record
 from app.auth.scopes import Role
 from app.auth.subject import Subject
+from app.billing.repository import billing_totals
 from app.db import utcnow
 from app.errors import DomainError, Forbidden, Unprocessable
 from app.months import month_of
@@ -66,6 +67,12 @@ def to_public(program: Program, invoiced_idr: int = 0, paid_idr: int = 0) -> Pro
             "budget": budget_figures(program, invoiced_idr, paid_idr),
         }
     )
+
+
+async def publish(session: AsyncSession, programs: list[Program]) -> list[ProgramPublic]:
+    """Programmes as the API shows them, with invoiced and paid money from billing."""
+    totals = await billing_totals(session, [p.id for p in programs])
+    return [to_public(p, *totals.get(p.id, (0, 0))) for p in programs]
 
 
 async def create_program(session: AsyncSession, subject: Subject, data: ProgramCreate) -> Program:

@@ -1,0 +1,106 @@
+"""Billing queries: invoices and payments through the territory filter, paid months."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.auth.subject import Subject
+from app.billing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
+from app.errors import NotFound
+from app.pagination import PageParams, keyset, page_of
+from app.territory import get_visible_by_id, visible
+
+
+class InvoiceNotFound(NotFound):
+    code, title = "INVOICE_NOT_FOUND", "No such invoice"
+
+
+class PaymentNotFound(NotFound):
+    code, title = "PAYMENT_NOT_FOUND", "No such payment"
+
+
+async def get_invoice(
+    session: AsyncSession, subject: Subject, invoice_id: uuid.UUID, *, for_update: bool = False
+) -> Invoice:
+    return await get_visible_by_id(
+        session, subject, Invoice, invoice_id, InvoiceNotFound, for_update=for_update
+    )
+
+
+async def get_payment(
+    session: AsyncSession, subject: Subject, payment_id: uuid.UUID, *, for_update: bool = False
+) -> Payment:
+    return await get_visible_by_id(
+        session, subject, Payment, payment_id, PaymentNotFound, for_update=for_update
+    )
+
+
+async def list_invoices(
+    session: AsyncSession,
+    subject: Subject,
+    params: PageParams,
+    *,
+    program_id: uuid.UUID | None = None,
+    status: str | None = None,
+) -> tuple[list[Invoice], str | None]:
+    stmt = visible(select(Invoice), subject, Invoice.region_code)
+    if program_id is not None:
+        stmt = stmt.where(Invoice.program_id == program_id)
+    if status is not None:
+        stmt = stmt.where(Invoice.status == status)
+    rows = list((await session.exec(keyset(stmt, Invoice.id, params, uuid.UUID))).all())
+    return page_of(rows, params, lambda i: i.id)
+
+
+async def invoice_lines(
+    session: AsyncSession, invoice_id: uuid.UUID, params: PageParams | None
+) -> tuple[list[InvoiceLine], str | None]:
+    stmt = select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
+    if params is None:
+        return list(await session.exec(stmt.order_by(col(InvoiceLine.id)))), None
+    rows = list((await session.exec(keyset(stmt, InvoiceLine.id, params, int))).all())
+    return page_of(rows, params, lambda line: line.id)
+
+
+async def billing_totals(
+    session: AsyncSession, program_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """(invoiced, paid) per programme over its live invoices."""
+    if not program_ids:
+        return {}
+    rows = await session.exec(
+        select(
+            Invoice.program_id,
+            func.coalesce(func.sum(Invoice.total_idr), 0),
+            func.coalesce(func.sum(Invoice.paid_idr), 0),
+        )
+        .where(
+            col(Invoice.program_id).in_(program_ids),
+            Invoice.status != InvoiceStatus.cancelled.value,
+        )
+        .group_by(col(Invoice.program_id))
+    )
+    return {pid: (int(invoiced), int(paid)) for pid, invoiced, paid in rows}
+
+
+async def paid_months(
+    session: AsyncSession, enrolment_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, frozenset[str]]:
+    """The months of each enrolment that sit on a fully paid invoice."""
+    found: dict[uuid.UUID, set[str]] = {eid: set() for eid in enrolment_ids}
+    ids = list(enrolment_ids)
+    for i in range(0, len(ids), 5000):
+        rows = await session.exec(
+            select(InvoiceLine.enrolment_id, InvoiceLine.month)
+            .join(Invoice, col(Invoice.id) == col(InvoiceLine.invoice_id))
+            .where(
+                col(InvoiceLine.enrolment_id).in_(ids[i : i + 5000]),
+                Invoice.status == InvoiceStatus.paid.value,
+            )
+        )
+        for enrolment_id, month in rows:
+            found[enrolment_id].add(month)
+    return {eid: frozenset(months) for eid, months in found.items()}

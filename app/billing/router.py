@@ -1,0 +1,228 @@
+import csv
+import io
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Security, status
+from fastapi.responses import Response
+
+from app import clock
+from app.auth.dependencies import AUTH_ERRORS, authenticate
+from app.auth.scopes import Scope
+from app.auth.subject import Subject
+from app.billing import invoices, payments, repository, service
+from app.billing.models import InvoiceStatus, Payment
+from app.billing.schemas import (
+    CoveragePublic,
+    InvoiceCreate,
+    InvoiceLinePublic,
+    InvoicePublic,
+    PaymentCreate,
+    PaymentPublic,
+    PaymentReject,
+)
+from app.db import SessionDep
+from app.errors import IdempotencyConflict, InvalidState, Unprocessable, error_responses
+from app.idempotency import IdempotencyDep
+from app.pagination import Page, PageParams, page_params
+from app.programs.repository import ProgramNotFound
+from app.workers import nik as nik_rules
+
+router = APIRouter(tags=["billing"])
+coverage_router = APIRouter(tags=["coverage"])
+
+InvoiceReader = Annotated[Subject, Security(authenticate, scopes=[Scope.invoices_read])]
+InvoiceWriter = Annotated[Subject, Security(authenticate, scopes=[Scope.invoices_write])]
+PaymentReporter = Annotated[Subject, Security(authenticate, scopes=[Scope.payments_write])]
+PaymentConfirmer = Annotated[Subject, Security(authenticate, scopes=[Scope.payments_confirm])]
+CoverageReader = Annotated[Subject, Security(authenticate, scopes=[Scope.coverage_read])]
+
+INVOICE_404 = (repository.InvoiceNotFound,)
+PAYMENT_404 = (repository.PaymentNotFound,)
+LINE_COLUMNS = ["month", "nik", "full_name", "kpj_number", "amount_idr", "enrolment_id"]
+
+
+def payment_public(payment: Payment) -> PaymentPublic:
+    return PaymentPublic.model_validate(payment, from_attributes=True)
+
+
+@router.post(
+    "/v1/programs/{program_id}/invoices",
+    response_model=InvoicePublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(
+        *AUTH_ERRORS, ProgramNotFound, invoices.NothingToBill, IdempotencyConflict, Unprocessable
+    ),
+)
+async def issue_invoice(
+    program_id: uuid.UUID,
+    body: InvoiceCreate,
+    subject: InvoiceWriter,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+) -> Any:
+    """BPJS: bill every active enrolment's unbilled months in the range (409 if none)."""
+    if (replayed := await idempotency.replay(session, subject)) is not None:
+        return replayed
+    invoice = await invoices.issue_invoice(session, subject, program_id, body)
+    public = invoices.to_public(invoice)
+    await idempotency.remember(session, subject, 201, public.model_dump(mode="json"))
+    return public
+
+
+@router.get(
+    "/v1/invoices", response_model=Page[InvoicePublic], responses=error_responses(*AUTH_ERRORS)
+)
+async def list_invoices(
+    subject: InvoiceReader,
+    session: SessionDep,
+    params: Annotated[PageParams, Depends(page_params)],
+    program_id: uuid.UUID | None = None,
+    status: InvoiceStatus | None = None,
+) -> Page[InvoicePublic]:
+    """List invoices of the caller's territory."""
+    rows, cursor = await repository.list_invoices(
+        session, subject, params, program_id=program_id, status=status
+    )
+    return Page(items=[invoices.to_public(i) for i in rows], next_cursor=cursor)
+
+
+@router.get(
+    "/v1/invoices/{invoice_id}",
+    response_model=InvoicePublic,
+    responses=error_responses(*AUTH_ERRORS, *INVOICE_404),
+)
+async def get_invoice(
+    invoice_id: uuid.UUID, subject: InvoiceReader, session: SessionDep
+) -> InvoicePublic:
+    """Read one invoice; `overdue` is derived from its due date."""
+    return invoices.to_public(await repository.get_invoice(session, subject, invoice_id))
+
+
+@router.get(
+    "/v1/invoices/{invoice_id}/lines",
+    response_model=Page[InvoiceLinePublic],
+    responses=error_responses(*AUTH_ERRORS, *INVOICE_404)
+    | {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def list_invoice_lines(
+    invoice_id: uuid.UUID,
+    subject: InvoiceReader,
+    session: SessionDep,
+    params: Annotated[PageParams, Depends(page_params)],
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    """The invoice's lines: JSON pages with masked NIKs, or with `Accept: text/csv` the whole
+    frozen invoice (full NIKs) for reconciliation."""
+    invoice = await repository.get_invoice(session, subject, invoice_id)
+    if accept is not None and "text/csv" in accept.lower():
+        lines, _ = await repository.invoice_lines(session, invoice.id, None)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(LINE_COLUMNS)
+        for line in lines:
+            writer.writerow(
+                [
+                    line.month,
+                    line.nik,
+                    line.full_name,
+                    line.kpj_number,
+                    line.amount_idr,
+                    line.enrolment_id,
+                ]
+            )
+        return Response(
+            out.getvalue(),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="invoice-{invoice.id}.csv"'},
+        )
+    rows, cursor = await repository.invoice_lines(session, invoice.id, params)
+    return Page(
+        items=[
+            InvoiceLinePublic.model_validate(
+                line.model_dump() | {"nik_masked": nik_rules.mask(line.nik)}
+            )
+            for line in rows
+        ],
+        next_cursor=cursor,
+    )
+
+
+@router.post(
+    "/v1/invoices/{invoice_id}/cancel",
+    response_model=InvoicePublic,
+    responses=error_responses(
+        *AUTH_ERRORS, *INVOICE_404, InvalidState, invoices.InvoiceHasConfirmedPayment
+    ),
+)
+async def cancel_invoice(
+    invoice_id: uuid.UUID, subject: InvoiceWriter, session: SessionDep
+) -> InvoicePublic:
+    """BPJS: cancel an invoice while no payment is confirmed; its months can be billed again."""
+    invoice = await repository.get_invoice(session, subject, invoice_id, for_update=True)
+    return invoices.to_public(await invoices.cancel_invoice(session, subject, invoice))
+
+
+@router.post(
+    "/v1/invoices/{invoice_id}/payments",
+    response_model=PaymentPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(
+        *AUTH_ERRORS,
+        *INVOICE_404,
+        payments.DuplicateReference,
+        payments.Overpayment,
+        InvalidState,
+    ),
+)
+async def report_payment(
+    invoice_id: uuid.UUID,
+    body: PaymentCreate,
+    subject: PaymentReporter,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+) -> Any:
+    """Report a transfer against an invoice, for BPJS to confirm."""
+    if (replayed := await idempotency.replay(session, subject)) is not None:
+        return replayed
+    payment = payment_public(await payments.report_payment(session, subject, invoice_id, body))
+    await idempotency.remember(session, subject, 201, payment.model_dump(mode="json"))
+    return payment
+
+
+@router.post(
+    "/v1/payments/{payment_id}/confirm",
+    response_model=PaymentPublic,
+    responses=error_responses(*AUTH_ERRORS, *PAYMENT_404, payments.WouldOverpay, InvalidState),
+)
+async def confirm_payment(
+    payment_id: uuid.UUID, subject: PaymentConfirmer, session: SessionDep
+) -> PaymentPublic:
+    """BPJS: confirm a reported payment; the invoice is paid once payments reach its total."""
+    return payment_public(await payments.confirm_payment(session, subject, payment_id))
+
+
+@router.post(
+    "/v1/payments/{payment_id}/reject",
+    response_model=PaymentPublic,
+    responses=error_responses(*AUTH_ERRORS, *PAYMENT_404, InvalidState),
+)
+async def reject_payment(
+    payment_id: uuid.UUID, body: PaymentReject, subject: PaymentConfirmer, session: SessionDep
+) -> PaymentPublic:
+    """BPJS: reject a reported payment."""
+    return payment_public(await payments.reject_payment(session, subject, payment_id, body.reason))
+
+
+@coverage_router.get(
+    "/v1/coverage", response_model=CoveragePublic, responses=error_responses(*AUTH_ERRORS)
+)
+async def get_coverage(
+    subject: CoverageReader,
+    session: SessionDep,
+    nik: Annotated[str, Query(min_length=1, max_length=32, description="16-digit NIK")],
+    on: Annotated[date | None, Query(description="Default: today (Asia/Jakarta)")] = None,
+) -> CoveragePublic:
+    """Is this NIK covered on this day? An unknown NIK is `not_covered`, never 404."""
+    return await service.lookup(session, subject, nik, on or clock.today())
