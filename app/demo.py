@@ -1,15 +1,18 @@
 """Demo data for the embedded default: regions, API clients and ready-to-use tokens."""
 
 from dataclasses import dataclass
+from datetime import date
 
+import httpx
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.models import ApiClient
 from app.auth.scopes import DEFAULT_SCOPES, Role
 from app.auth.secrets import generate_secret, hash_secret
 from app.auth.tokens import issue_token
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import database
+from app.main import app
 from app.regions.importer import bundled_regions
 from app.regions.service import upsert_regions
 
@@ -56,16 +59,98 @@ async def _ensure_client(session: AsyncSession, demo: DemoClient) -> tuple[ApiCl
     return client, secret
 
 
+def _demo_roster(count: int) -> bytes:
+    """Eligible Kab. Pasuruan workers (NIKs built as real ones are: 351401 + DDMMYY + serial)."""
+    occupations = ("petani_tembakau", "buruh_tani_tembakau", "nelayan", "pedagang", "ojek")
+    lines = ["nik,full_name,birth_date,sex,domicile_region_code,occupation,village,district"]
+    for i in range(1, count + 1):
+        born = date(1975 + i % 25, 1 + i % 12, 1 + i % 28)
+        female = i % 2 == 0
+        day = born.day + (40 if female else 0)
+        nik = f"351401{day:02d}{born.month:02d}{born.year % 100:02d}{i:04d}"
+        lines.append(
+            f"{nik},Pekerja Demo {i},{born.isoformat()},{'P' if female else 'L'},3514,"
+            f"{occupations[i % len(occupations)]},Bangil,Bangil"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def _demo_programme(settings: Settings) -> str | None:
+    """A Kab. Pasuruan DBHCHT programme with 200 members, billed and paid for July–December,
+    created through the API itself. Returns its id, or None when demo data already exists."""
+
+    def headers(role: Role, **claims: object) -> dict[str, str]:
+        scopes = " ".join(sorted(DEFAULT_SCOPES[role]))
+        token = issue_token(
+            settings, f"demo-{role.value}", {"role": role.value, "scope": scopes, **claims}, 600
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    pemda, bpjs = headers(Role.pemda, region="3514"), headers(Role.bpjs, regions=["3514"])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://demo") as api:
+        existing = await api.get("/v1/programs", headers=pemda)
+        if existing.json()["items"]:
+            return None
+        program = (
+            await api.post(
+                "/v1/programs",
+                headers=pemda,
+                json={
+                    "name": "Perlindungan Pekerja Rentan DBHCHT 2026",
+                    "fiscal_year": 2026,
+                    "funding_source": "DBHCHT",
+                    "budget_idr": 2_800_000_000,
+                    "target_workers": 28_448,
+                    "coverage_start": "2026-07",
+                    "coverage_end": "2026-12",
+                },
+            )
+        ).json()
+        url = f"/v1/programs/{program['id']}"
+        await api.post(
+            f"{url}/enrolments/import",
+            params={"start_month": "2026-07"},
+            content=_demo_roster(200),
+            headers=pemda | {"content-type": "text/csv"},
+        )
+        await api.post(f"{url}/enrolments/activate", json={}, headers=bpjs)
+        invoice = (
+            await api.post(
+                f"{url}/invoices",
+                headers=bpjs,
+                json={"from_month": "2026-07", "to_month": "2026-12"},
+            )
+        ).json()
+        payment = (
+            await api.post(
+                f"/v1/invoices/{invoice['id']}/payments",
+                headers=pemda,
+                json={
+                    "amount_idr": invoice["total_idr"],
+                    "paid_on": "2026-07-10",
+                    "reference": "DEMO-TRF-0001",
+                },
+            )
+        ).json()
+        await api.post(f"/v1/payments/{payment['id']}/confirm", headers=bpjs)
+        return str(program["id"])
+
+
 async def prepare_demo(base_url: str) -> None:
     settings = get_settings()
     async with database.get_sessionmaker()() as session:
         await upsert_regions(session, bundled_regions())
         credentials = [await _ensure_client(session, demo) for demo in DEMO_CLIENTS]
         await session.commit()
+    program_id = await _demo_programme(settings)
     await database.dispose()
 
     print(f"\nJamsos Rentan demo on {settings.database_url}")
-    print(f"Swagger UI: {base_url}/docs   (Authorize → client id + secret below)\n")
+    print(f"Swagger UI: {base_url}/docs   (Authorize → client id + secret below)")
+    if program_id:
+        print(f"Demo programme (Kab. Pasuruan, 200 members, July–December paid): {program_id}")
+    print()
     for client, secret in credentials:
         scopes = client.scopes.split()
         token = issue_token(settings, client.client_id, client.token_claims(scopes), DEMO_TOKEN_TTL)

@@ -2,10 +2,25 @@
 
 import uuid
 from datetime import date
+from typing import Any
 
-from sqlalchemy import String, and_, exists, func, insert, literal, true, union_all, update
+from sqlalchemy import (
+    BigInteger,
+    String,
+    and_,
+    case,
+    func,
+    literal,
+    text,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import Subquery
+from sqlalchemy.sql.elements import Case
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -44,22 +59,36 @@ def to_public(invoice: Invoice) -> InvoicePublic:
     )
 
 
-def _price_table(program: Program, months: list[str]) -> Subquery:
-    """(month, occupation, amount) for every month and occupation: the rate table as rows,
-    so that one INSERT … SELECT prices every line."""
+def _months_table(months: list[str]) -> Subquery:
+    """The invoice's months as a tiny table (rendered inline: validated YYYY-MM only)."""
+    return union_all(
+        *(select(literal(month, String, literal_execute=True).label("month")) for month in months)
+    ).subquery("months")
+
+
+def _amount(program: Program, months: list[str], month: Any, occupation: Any) -> Case[Any]:
+    """The rate data as one CASE over (month, occupation), so that a single INSERT … SELECT
+    prices every line. A CASE, not a join to a price table: a join on occupation and a month
+    range leaves PostgreSQL guessing its size and, for 100,000 enrolments, choosing a plan
+    that runs for many minutes."""
     source = FundingSource(program.funding_source)
-    rows = [
-        select(
-            literal(month, String).label("month"),
-            literal(occupation.value, String).label("occupation"),
-            literal(
-                costing.monthly_contribution(month, source, occupation, program.declared_income_idr)
-            ).label("amount_idr"),
-        )
-        for month in months
-        for occupation in Occupation
-    ]
-    return union_all(*rows).subquery("prices")
+    branches = []
+    for m in months:
+        by_amount: dict[int, list[str]] = {}
+        for o in Occupation:
+            amount = costing.monthly_contribution(m, source, o, program.declared_income_idr)
+            by_amount.setdefault(amount, []).append(o.value)
+        for amount, occupations in sorted(by_amount.items(), key=lambda item: len(item[1])):
+            branches.append(
+                (
+                    and_(
+                        month == literal(m, String, literal_execute=True),
+                        occupation.in_(occupations),
+                    ),
+                    literal(amount, BigInteger, literal_execute=True),
+                )
+            )
+    return case(*branches)
 
 
 async def issue_invoice(
@@ -86,12 +115,10 @@ async def issue_invoice(
     session.add(invoice)
     await session.flush()
 
-    prices = _price_table(program, list(months_between(data.from_month, data.to_month)))
-    p = prices.c
+    months = list(months_between(data.from_month, data.to_month))
+    month_rows = _months_table(months)
+    p = month_rows.c
     e, w, line = Enrolment.__table__.c, Worker.__table__.c, InvoiceLine.__table__.c  # type: ignore[attr-defined]
-    already_billed = exists().where(
-        line.enrolment_id == e.id, line.month == p.month, line.live == true()
-    )
     lines = (
         core_select(
             literal(invoice.id).label("invoice_id"),
@@ -100,35 +127,33 @@ async def issue_invoice(
             e.nik,
             w.full_name,
             e.kpj_number,
-            p.amount_idr,
+            _amount(program, months, p.month, e.occupation),
             true(),
         )
         .select_from(Enrolment.__table__)  # type: ignore[attr-defined]
         .join(Worker.__table__, w.id == e.worker_id)  # type: ignore[attr-defined]
-        .join(
-            prices,
-            and_(
-                p.occupation == e.occupation,
-                p.month >= e.start_month,
-                p.month <= e.end_month,
-            ),
-        )
-        .where(e.program_id == program.id, e.status.in_(BILLABLE), ~already_billed)
+        .join(month_rows, and_(p.month >= e.start_month, p.month <= e.end_month))
+        .where(e.program_id == program.id, e.status.in_(BILLABLE))
     )
+    # Months already on a live invoice are skipped by the partial unique index itself
+    # (ON CONFLICT … DO NOTHING): no anti-join against a table this very statement grows,
+    # which PostgreSQL, seeing it empty, would rescan for every new line.
+    columns = [
+        "invoice_id",
+        "enrolment_id",
+        "month",
+        "nik",
+        "full_name",
+        "kpj_number",
+        "amount_idr",
+        "live",
+    ]
+    table = InvoiceLine.__table__  # type: ignore[attr-defined]
+    dialect_insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
     await session.exec(
-        insert(InvoiceLine.__table__).from_select(  # type: ignore[attr-defined]
-            [
-                "invoice_id",
-                "enrolment_id",
-                "month",
-                "nik",
-                "full_name",
-                "kpj_number",
-                "amount_idr",
-                "live",
-            ],
-            lines,
-        )
+        dialect_insert(table)
+        .from_select(columns, lines)
+        .on_conflict_do_nothing(index_elements=["enrolment_id", "month"], index_where=text("live"))
     )
     count, total = (
         await session.exec(
@@ -159,6 +184,10 @@ async def issue_invoice(
         },
     )
     return invoice
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
 
 
 async def _earliest_due(session: AsyncSession, invoice_id: uuid.UUID) -> date:
