@@ -12,6 +12,7 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.billing.router import coverage_router
 from app.billing.router import router as billing_router
+from app.claims.router import router as claims_router
 from app.config import get_settings
 from app.db import database
 from app.enrolments.router import router as enrolments_router
@@ -45,6 +46,7 @@ TAGS = [
     {"name": "workers", "description": "The region's registry of workers"},
     {"name": "billing", "description": "Invoices from BPJS and payments from the region"},
     {"name": "coverage", "description": "Coverage status of a NIK on a day"},
+    {"name": "claims", "description": "JKM/JKK death-benefit claims, from filing to payment"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and readiness"},
 ]
@@ -91,6 +93,7 @@ def create_app() -> FastAPI:
         workers_router,
         billing_router,
         coverage_router,
+        claims_router,
         audit_router,
     ):
         app.include_router(router)
