@@ -24,12 +24,20 @@ def mask_digits(text: str) -> str:
     return _SIXTEEN_DIGITS.sub(r"************\1", text)
 
 
+def _masked(value: Any) -> Any:
+    return mask_digits(value) if isinstance(value, str) else value
+
+
 class MaskNikFilter(logging.Filter):
+    """Masks the message and each argument in place, so that formatters that read the
+    arguments themselves (uvicorn's access log does) keep working."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask_digits(message)
-        if masked != message:
-            record.msg, record.args = masked, None
+        record.msg = _masked(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_masked(a) for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: _masked(v) for k, v in record.args.items()}
         return True
 
 

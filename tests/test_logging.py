@@ -19,3 +19,17 @@ def test_the_filter_masks_formatted_log_records(caplog: pytest.LogCaptureFixture
         logger.info("worker %s enrolled", "3514094108900001")
     assert "3514094108900001" not in caplog.text
     assert "************0001" in caplog.text
+
+
+def test_arguments_stay_arguments_for_formatters_that_read_them(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # uvicorn's access formatter unpacks record.args itself: they must survive masking.
+    logger = logging.getLogger("test.access")
+    logger.addFilter(MaskNikFilter())
+    with caplog.at_level(logging.INFO, logger="test.access"):
+        logger.info('%s - "%s %s" %d', "127.0.0.1:5000", "GET",
+                    "/v1/coverage?nik=3514094108900001", 200)
+    record = caplog.records[-1]
+    assert record.args == ("127.0.0.1:5000", "GET", "/v1/coverage?nik=************0001", 200)
+    assert "3514094108900001" not in caplog.text
