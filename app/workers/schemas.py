@@ -1,8 +1,15 @@
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from app.programs.costing import Occupation
 from app.workers.nik import Sex
@@ -65,6 +72,17 @@ class WorkerUpdate(WorkerOptional):
     birth_date: BirthDate | None = None
     sex: SexInput | None = None
     occupation: Occupation | None = None
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> Self:
+        cleared = [
+            f
+            for f in ("full_name", "birth_date", "sex", "occupation")
+            if f in self.model_fields_set and getattr(self, f) is None
+        ]
+        if cleared:
+            raise ValueError(f"{', '.join(cleared)} cannot be removed")
+        return self
 
 
 class WorkerSummary(BaseModel):

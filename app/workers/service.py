@@ -65,8 +65,6 @@ async def update_worker(
     if wrong:
         raise NikMismatch(f"The NIK does not agree with the {' and '.join(wrong)}.")
     for field, value in changes.items():
-        if value is None and field in {"full_name", "birth_date", "sex", "occupation"}:
-            raise NikMismatch(f"{field} cannot be removed.")
         setattr(worker, field, value)
     worker.updated_at = utcnow()
     session.add(worker)

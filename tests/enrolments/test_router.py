@@ -140,6 +140,10 @@ class TestEnrol:
         assert fixed.json()["phone"] == "081234567890"
         wrong = await client.patch(url, json={"sex": "female"}, headers=auth(**PEMDA_3514))
         assert_problem(wrong, 422, "NIK_MISMATCH")
+        cleared = await client.patch(
+            url, json={"sex": None, "birth_date": None}, headers=auth(**PEMDA_3514)
+        )
+        assert_problem(cleared, 422, "VALIDATION_FAILED")
         assert_problem(
             await client.patch(url, json={"phone": "0811111111"}, headers=auth(**PEMDA_3575)), 404
         )
