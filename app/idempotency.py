@@ -3,11 +3,13 @@ same key + another body → 409. Records live in the request's own transaction, 
 request leaves no record and a retry runs afresh."""
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -89,6 +91,20 @@ class Idempotency:
             )
         )
         await session.flush()
+
+    async def respond(
+        self,
+        session: AsyncSession,
+        subject: Subject,
+        status_code: int,
+        produce: Callable[[], Awaitable[BaseModel]],
+    ) -> BaseModel | JSONResponse:
+        """The stored answer for a repeated key; otherwise produce one and keep it."""
+        if (replayed := await self.replay(session, subject)) is not None:
+            return replayed
+        result = await produce()
+        await self.remember(session, subject, status_code, result.model_dump(mode="json"))
+        return result
 
 
 IdempotencyDep = Annotated[Idempotency, Depends()]

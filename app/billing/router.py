@@ -63,12 +63,11 @@ async def issue_invoice(
     idempotency: IdempotencyDep,
 ) -> Any:
     """BPJS: bill every active enrolment's unbilled months in the range (409 if none)."""
-    if (replayed := await idempotency.replay(session, subject)) is not None:
-        return replayed
-    invoice = await invoices.issue_invoice(session, subject, program_id, body)
-    public = invoices.to_public(invoice)
-    await idempotency.remember(session, subject, 201, public.model_dump(mode="json"))
-    return public
+
+    async def issue() -> InvoicePublic:
+        return invoices.to_public(await invoices.issue_invoice(session, subject, program_id, body))
+
+    return await idempotency.respond(session, subject, 201, issue)
 
 
 @router.get(
@@ -184,11 +183,11 @@ async def report_payment(
     idempotency: IdempotencyDep,
 ) -> Any:
     """Report a transfer against an invoice, for BPJS to confirm."""
-    if (replayed := await idempotency.replay(session, subject)) is not None:
-        return replayed
-    payment = payment_public(await payments.report_payment(session, subject, invoice_id, body))
-    await idempotency.remember(session, subject, 201, payment.model_dump(mode="json"))
-    return payment
+
+    async def report() -> PaymentPublic:
+        return payment_public(await payments.report_payment(session, subject, invoice_id, body))
+
+    return await idempotency.respond(session, subject, 201, report)
 
 
 @router.post(

@@ -72,11 +72,11 @@ async def file_claim(
     body: ClaimCreate, subject: ClaimWriter, session: SessionDep, idempotency: IdempotencyDep
 ) -> Any:
     """File a death-benefit claim for a member of the caller's territory."""
-    if (replayed := await idempotency.replay(session, subject)) is not None:
-        return replayed
-    claim = await to_public(session, await service.file_claim(session, subject, body))
-    await idempotency.remember(session, subject, 201, claim.model_dump(mode="json"))
-    return claim
+
+    async def file() -> ClaimPublic:
+        return await to_public(session, await service.file_claim(session, subject, body))
+
+    return await idempotency.respond(session, subject, 201, file)
 
 
 @router.get("", response_model=Page[ClaimPublic], responses=error_responses(*AUTH_ERRORS))

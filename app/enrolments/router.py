@@ -80,12 +80,13 @@ async def enrol(
     idempotency: IdempotencyDep,
 ) -> Any:
     """Enrol one worker: 201 `pending`, or 422 `INELIGIBLE` with every reason."""
-    if (replayed := await idempotency.replay(session, subject)) is not None:
-        return replayed
-    enrolment = await service.enrol(session, subject, program_id, body.worker, body.start_month)
-    public = to_public(enrolment)
-    await idempotency.remember(session, subject, 201, public.model_dump(mode="json"))
-    return public
+
+    async def create() -> EnrolmentPublic:
+        return to_public(
+            await service.enrol(session, subject, program_id, body.worker, body.start_month)
+        )
+
+    return await idempotency.respond(session, subject, 201, create)
 
 
 @router.post(
@@ -124,19 +125,19 @@ async def import_enrolments(
     """Enrol a CSV roster row by row in file order against the budget (`dry_run` writes nothing)."""
     if not request.headers.get("content-type", "").lower().startswith("text/csv"):
         raise UnsupportedMediaType("Send the roster as `Content-Type: text/csv`.")
-    if (replayed := await idempotency.replay(session, subject)) is not None:
-        return replayed
-    report = await importer.import_roster(
-        session,
-        subject,
-        program_id,
-        await request.body(),
-        dry_run=dry_run,
-        start_month=start_month,
-        max_rows=settings.max_csv_rows,
-    )
-    await idempotency.remember(session, subject, 200, report.model_dump(mode="json"))
-    return report
+
+    async def run() -> ImportReport:
+        return await importer.import_roster(
+            session,
+            subject,
+            program_id,
+            await request.body(),
+            dry_run=dry_run,
+            start_month=start_month,
+            max_rows=settings.max_csv_rows,
+        )
+
+    return await idempotency.respond(session, subject, 200, run)
 
 
 @router.post(

@@ -31,12 +31,11 @@ async def create_program(
     body: ProgramCreate, subject: ProgramWriter, session: SessionDep, idempotency: IdempotencyDep
 ) -> ProgramPublic | object:
     """Create a programme: one region's funding for one fiscal year."""
-    if (replayed := await idempotency.replay(session, subject)) is not None:
-        return replayed
-    program = await service.create_program(session, subject, body)
-    public = service.to_public(program)
-    await idempotency.remember(session, subject, 201, public.model_dump(mode="json"))
-    return public
+
+    async def create() -> ProgramPublic:
+        return service.to_public(await service.create_program(session, subject, body))
+
+    return await idempotency.respond(session, subject, 201, create)
 
 
 @router.get("", response_model=Page[ProgramPublic], responses=error_responses(*AUTH_ERRORS))
