@@ -28,8 +28,9 @@ def test_arguments_stay_arguments_for_formatters_that_read_them(
     logger = logging.getLogger("test.access")
     logger.addFilter(MaskNikFilter())
     with caplog.at_level(logging.INFO, logger="test.access"):
-        logger.info('%s - "%s %s" %d', "127.0.0.1:5000", "GET",
-                    "/v1/coverage?nik=3514094108900001", 200)
+        logger.info(
+            '%s - "%s %s" %d', "127.0.0.1:5000", "GET", "/v1/coverage?nik=3514094108900001", 200
+        )
     record = caplog.records[-1]
     assert record.args == ("127.0.0.1:5000", "GET", "/v1/coverage?nik=************0001", 200)
     assert "3514094108900001" not in caplog.text
