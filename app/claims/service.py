@@ -274,11 +274,13 @@ async def approve(session: AsyncSession, subject: Subject, claim_id: uuid.UUID) 
     # R20: no cover after the month of death, its money back to the budget, NIK deceased.
     if enrolment.end_month > death_month:
         end_cover(program, enrolment, death_month)
-    elif enrolment.status == EnrolmentStatus.active:
+    if enrolment.status == EnrolmentStatus.active:
         program.enrolled_workers -= 1
-    enrolment.status = EnrolmentStatus.terminated.value
-    enrolment.termination_reason = TerminationReason.deceased.value
-    enrolment.terminated_at = enrolment.updated_at = utcnow()
+        enrolment.status = EnrolmentStatus.terminated.value
+        enrolment.termination_reason = TerminationReason.deceased.value
+        enrolment.terminated_at = enrolment.updated_at = utcnow()
+    # Later programmes before the person row: the order enrolment takes its locks in.
+    await _withdraw_later_enrolments(session, claim.nik, death_month)
     await session.exec(
         update(Person)
         .where(col(Person.nik) == claim.nik)
@@ -288,6 +290,46 @@ async def approve(session: AsyncSession, subject: Subject, claim_id: uuid.UUID) 
     await session.flush()
     _event(session, subject, claim, before, f"total Rp {benefit.total_idr:,}")
     return claim
+
+
+async def _withdraw_later_enrolments(session: AsyncSession, nik: str, death_month: str) -> None:
+    """Enrolments that would only start after the death (a later programme, another region)
+    never cover anything: they are rejected and their whole cost goes back to the budget.
+    Programme rows are locked before enrolment rows, as everywhere else."""
+    later = (
+        select(Enrolment)
+        .where(
+            Enrolment.nik == nik,
+            col(Enrolment.status).in_(
+                (EnrolmentStatus.pending.value, EnrolmentStatus.active.value)
+            ),
+            Enrolment.start_month > death_month,
+        )
+        .order_by(col(Enrolment.program_id))
+    )
+    program_ids = sorted({e.program_id for e in await session.exec(later)})
+    if not program_ids:
+        return
+    programs = {
+        p.id: p
+        for p in await session.exec(
+            select(Program)
+            .where(col(Program.id).in_(program_ids))
+            .order_by(col(Program.id))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    }
+    for other in await session.exec(
+        later.with_for_update().execution_options(populate_existing=True)
+    ):
+        program = programs[other.program_id]
+        program.committed_idr -= other.cost_idr
+        program.enrolled_workers -= 1
+        program.updated_at = other.updated_at = utcnow()
+        other.status = EnrolmentStatus.rejected.value
+        other.rejection_reason = "member deceased before this cover began"
+        session.add_all([program, other])
 
 
 def benefit_dict(benefit: benefits.Benefit) -> dict[str, object]:

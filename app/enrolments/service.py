@@ -332,6 +332,7 @@ async def terminate(
             f"last_month must lie in {enrolment.start_month}…{enrolment.end_month}."
         )
     released = end_cover(program, enrolment, last_month)
+    program.enrolled_workers -= 1
     enrolment.status = EnrolmentStatus.terminated.value
     enrolment.termination_reason = reason_code.value
     enrolment.terminated_at = enrolment.updated_at = utcnow()
@@ -356,6 +357,5 @@ def end_cover(program: Program, enrolment: Enrolment, last_month: str) -> int:
     enrolment.end_month = last_month
     enrolment.cost_idr = kept
     program.committed_idr -= released
-    program.enrolled_workers -= 1
     program.updated_at = utcnow()
     return released

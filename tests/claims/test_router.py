@@ -355,3 +355,52 @@ class TestApprovalEffects:
             "claim.approved",
         ]
         assert nik not in str(events)
+
+
+class TestApprovalEffectsOnOtherEnrolments:
+    async def test_a_later_programmes_enrolment_is_withdrawn_and_its_money_returned(
+        self, client: httpx.AsyncClient, frozen_today: Any
+    ) -> None:
+        _program, nik = await member_paid_through(
+            client, frozen_today, start="2026-03", today=date(2026, 7, 20)
+        )
+        next_year = await create_program(
+            client, fiscal_year=2027, coverage_start="2027-01", coverage_end="2027-12"
+        )
+        later = await client.post(
+            f"/v1/programs/{next_year['id']}/enrolments",
+            json={"worker": worker(1), "start_month": "2027-01"},
+            headers=auth(**PEMDA_3514),
+        )
+        assert later.status_code == 201, later.text
+        claim = (await file(client, claim_body(nik, "2026-07-20"))).json()
+        await approved(client, claim["id"])
+        withdrawn = (
+            await client.get(f"/v1/enrolments/{later.json()['id']}", headers=auth(**PEMDA_3514))
+        ).json()
+        assert withdrawn["status"] == "rejected"
+        budget = (
+            await client.get(f"/v1/programs/{next_year['id']}", headers=auth(**PEMDA_3514))
+        ).json()
+        assert (budget["budget"]["committed_idr"], budget["enrolled_workers"]) == (0, 0)
+
+    async def test_a_member_already_terminated_is_not_counted_out_twice(
+        self, client: httpx.AsyncClient, frozen_today: Any
+    ) -> None:
+        program, nik = await member_paid_through(
+            client, frozen_today, start="2026-03", today=date(2026, 7, 20)
+        )
+        enrolment = (await client.get("/v1/enrolments", headers=auth(**PEMDA_3514))).json()
+        moved = await client.post(
+            f"/v1/enrolments/{enrolment['items'][0]['id']}/terminate",
+            json={"reason": "moved_out", "last_month": "2026-08"},
+            headers=auth(**PEMDA_3514),
+        )
+        assert moved.status_code == 200, moved.text
+        claim = (await file(client, claim_body(nik, "2026-07-20"))).json()
+        await approved(client, claim["id"])
+        after = (
+            await client.get(f"/v1/programs/{program['id']}", headers=auth(**PEMDA_3514))
+        ).json()
+        assert after["enrolled_workers"] == 0
+        assert after["budget"]["committed_idr"] == 5 * 16_800  # March–July

@@ -149,3 +149,29 @@ async def test_the_database_itself_refuses_committing_beyond_the_budget(
                 text("UPDATE programs SET committed_idr = 101 WHERE id = :id"),
                 {"id": program["id"]},
             )
+
+
+async def test_parallel_terminations_release_the_budget_once(client: httpx.AsyncClient) -> None:
+    program = await create_program(client)
+    enrolment = (
+        await client.post(
+            f"/v1/programs/{program['id']}/enrolments",
+            json={"worker": worker()},
+            headers=auth(**PEMDA_3514),
+        )
+    ).json()
+    await client.post(
+        f"/v1/enrolments/{enrolment['id']}/activate", json={}, headers=auth(**BPJS_PASURUAN)
+    )
+    responses = await asyncio.gather(
+        *[
+            client.post(
+                f"/v1/enrolments/{enrolment['id']}/terminate",
+                json={"reason": "withdrawn", "last_month": "2026-08"},
+                headers=auth(**PEMDA_3514),
+            )
+            for _ in range(20)
+        ]
+    )
+    assert sorted(r.status_code for r in responses) == [200] + [409] * 19
+    assert await committed(client, program["id"]) == 2 * 16_800
