@@ -226,7 +226,21 @@ async def _data_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
+def _is_bad_value(exc: Exception) -> bool:
+    """SQLSTATE class 22 (data exception: NUL byte, value too long, out of range), whichever
+    exception class the driver reports it under, and asyncpg's own client-side DataError."""
+    orig = getattr(exc, "orig", None)
+    for candidate in (orig, getattr(orig, "__cause__", None)):
+        if str(getattr(candidate, "sqlstate", "") or "").startswith("22"):
+            return True
+        if candidate is not None and type(candidate).__name__ == "DataError":
+            return True
+    return False
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    if _is_bad_value(exc):
+        return await _data_error(request, exc)
     log.error("database error: %s", type(exc.__cause__ or exc).__name__)
     return problem_response(
         503,

@@ -16,12 +16,17 @@ current_actor: ContextVar["Subject | None"] = ContextVar("current_actor", defaul
 
 REQUEST_ID_HEADER = "x-request-id"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-# Any run of 16 digits may be a NIK (or a KK number): logs keep only its last four.
-_SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{12}(\d{4})(?!\d)")
+# Any run of 16 digits may be a NIK (or a KK number), also when written with spaces, dots,
+# dashes or URL-encoded spaces between them: logs keep only its last four digits.
+_SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d(?:(?:[ .\-]|%20)?\d){15}(?!\d)")
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    return "*" * 12 + re.sub(r"\D", "", match.group())[-4:]
 
 
 def mask_digits(text: str) -> str:
-    return _SIXTEEN_DIGITS.sub(r"************\1", text)
+    return _SIXTEEN_DIGITS.sub(_mask_match, text)
 
 
 def _masked(value: Any) -> Any:

@@ -70,3 +70,32 @@ class TestProblemDocuments:
         assert kept.headers["x-request-id"] == "abc-123"
         made = await client.get("/healthz", headers={"x-request-id": "bad id\twith tab"})
         assert made.headers["x-request-id"] != "bad id\twith tab"
+
+
+class TestValuesTheDatabaseCannotHold:
+    """A NUL byte or an over-long value is the input's fault: 4xx on PostgreSQL too."""
+
+    @pytest.mark.parametrize(
+        "path",
+        ["/v1/workers?district=a%00", "/v1/enrolments?nik=12%00", "/v1/coverage?nik=%00"],
+    )
+    async def test_nul_bytes_in_queries(
+        self, client: httpx.AsyncClient, regions: list[str], path: str
+    ) -> None:
+        response = await client.get(path, headers=auth("pemda", region="3514"))
+        assert response.status_code in (200, 422), response.text
+
+    async def test_nul_bytes_in_bodies(self, client: httpx.AsyncClient, regions: list[str]) -> None:
+        body = {
+            "name": "Nama\u0000",
+            "fiscal_year": 2026,
+            "funding_source": "APBD",
+            "budget_idr": 1,
+            "target_workers": 1,
+            "coverage_start": "2026-01",
+            "coverage_end": "2026-12",
+        }
+        response = await client.post(
+            "/v1/programs", json=body, headers=auth("pemda", region="3514")
+        )
+        assert response.status_code in (201, 422), response.text

@@ -34,3 +34,18 @@ def test_arguments_stay_arguments_for_formatters_that_read_them(
     record = caplog.records[-1]
     assert record.args == ("127.0.0.1:5000", "GET", "/v1/coverage?nik=************0001", 200)
     assert "3514094108900001" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "3514-0941-0890-0001",
+        "3514 0941 0890 0001",
+        "3514.0941.0890.0001",
+        "3514%200941%200890%200001",
+    ],
+)
+def test_niks_written_with_separators_are_masked_too(written: str) -> None:
+    assert mask_digits(f"GET /v1/coverage?nik={written}") == "GET /v1/coverage?nik=" + (
+        "*" * 12 + "0001"
+    )

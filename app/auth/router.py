@@ -25,7 +25,7 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, ValueError):  # ValueError: non-ASCII text in the header
         raise service.InvalidClient("Malformed Basic credentials.") from None
     client_id, sep, secret = decoded.partition(":")
     if not sep:

@@ -9,6 +9,7 @@ from jose import JWTError, jwt
 from app.config import Settings
 
 MAX_TOKEN_BYTES = 8192
+MAX_SUBJECT_CHARS = 200  # the audit trail's actor column
 HS_ALGORITHM = "HS256"
 RS_ALGORITHM = "RS256"
 # python-jose accepts a token without `aud` or `exp` unless these are demanded.
@@ -62,6 +63,6 @@ def verify_token(settings: Settings, token: str) -> dict[str, Any]:
         )
     except (JWTError, ValueError, TypeError, KeyError) as exc:
         raise InvalidToken(type(exc).__name__) from None
-    if not isinstance(claims.get("sub"), str) or not claims["sub"]:
-        raise InvalidToken("sub must be a non-empty string")
+    if not isinstance(claims.get("sub"), str) or not 0 < len(claims["sub"]) <= MAX_SUBJECT_CHARS:
+        raise InvalidToken("sub must be a string of 1-200 characters")
     return claims

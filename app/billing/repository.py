@@ -55,13 +55,20 @@ async def list_invoices(
     return page_of(rows, params, lambda i: i.id)
 
 
+def line_id(text: str) -> int:
+    """A line id from a cursor: plain digits within BIGINT, else not a cursor of ours."""
+    if not text.isdigit() or len(text) > 18:
+        raise ValueError(text)
+    return int(text)
+
+
 async def invoice_lines(
     session: AsyncSession, invoice_id: uuid.UUID, params: PageParams | None
 ) -> tuple[list[InvoiceLine], str | None]:
     stmt = select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
     if params is None:
         return list(await session.exec(stmt.order_by(col(InvoiceLine.id)))), None
-    rows = list((await session.exec(keyset(stmt, InvoiceLine.id, params, int))).all())
+    rows = list((await session.exec(keyset(stmt, InvoiceLine.id, params, line_id))).all())
     return page_of(rows, params, lambda line: line.id)
 
 

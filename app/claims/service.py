@@ -203,7 +203,7 @@ async def submit_documents(
 ) -> Claim:
     claim, before = await _move(session, subject, claim_id, ClaimAction.submit_documents)
     _note_documents(claim, documents)
-    _event(session, subject, claim, before, ", ".join(sorted(d.value for d in documents)))
+    _event(session, subject, claim, before, ", ".join(sorted({d.value for d in documents})))
     return claim
 
 
@@ -216,9 +216,12 @@ async def reject(
     return claim
 
 
-async def _membership(session: AsyncSession, nik: str, enrolment: Enrolment) -> tuple[date, int]:
-    """(start of continuous membership, number of paid months) for the member: enrolments that
-    follow one another month after month count as one membership."""
+async def _membership(
+    session: AsyncSession, nik: str, enrolment: Enrolment, death_month: str
+) -> tuple[date, int]:
+    """(start of continuous membership, paid months up to the month of death) for the member:
+    enrolments that follow one another month after month count as one membership; months
+    prepaid beyond the death do not count towards R19's 36."""
     history = list(
         await session.exec(
             select(Enrolment).where(Enrolment.nik == nik, col(Enrolment.status).in_(COVERING))
@@ -229,7 +232,9 @@ async def _membership(session: AsyncSession, nik: str, enrolment: Enrolment) -> 
     while (previous := by_end.get(add_months(start, -1))) is not None:
         start = previous.start_month
     paid = await paid_months(session, [e.id for e in history])
-    return first_day(start), sum(len(months) for months in paid.values())
+    return first_day(start), sum(
+        1 for months in paid.values() for month in months if month <= death_month
+    )
 
 
 async def approve(session: AsyncSession, subject: Subject, claim_id: uuid.UUID) -> Claim:
@@ -253,7 +258,9 @@ async def approve(session: AsyncSession, subject: Subject, claim_id: uuid.UUID) 
     death_month = month_of(claim.date_of_death)
     if death_month not in (await paid_months(session, [enrolment.id]))[enrolment.id]:
         raise ContributionUnpaid(f"The contribution for {death_month} is not paid yet.")
-    membership_start, contribution_months = await _membership(session, claim.nik, enrolment)
+    membership_start, contribution_months = await _membership(
+        session, claim.nik, enrolment, death_month
+    )
     benefit = benefits.calculate(
         cause=benefits.CauseOfDeath(claim.cause_of_death),
         date_of_death=claim.date_of_death,
@@ -273,19 +280,20 @@ async def approve(session: AsyncSession, subject: Subject, claim_id: uuid.UUID) 
     claim.benefit_total_idr = benefit.total_idr
     # R20: no cover after the month of death, its money back to the budget, NIK deceased.
     if enrolment.end_month > death_month:
-        end_cover(program, enrolment, death_month)
+        await end_cover(session, program, enrolment, death_month)
     if enrolment.status == EnrolmentStatus.active:
         program.enrolled_workers -= 1
         enrolment.status = EnrolmentStatus.terminated.value
         enrolment.termination_reason = TerminationReason.deceased.value
         enrolment.terminated_at = enrolment.updated_at = utcnow()
-    # Later programmes before the person row: the order enrolment takes its locks in.
-    await _withdraw_later_enrolments(session, claim.nik, death_month)
+    # The person row first: once it says deceased (and stays locked), no new enrolment of
+    # this NIK can appear, so the later ones found below are all there will be.
     await session.exec(
         update(Person)
         .where(col(Person.nik) == claim.nik)
         .values(died_on=claim.date_of_death, death_claim_id=claim.id)
     )
+    await _withdraw_later_enrolments(session, claim.nik, death_month)
     session.add_all([claim, program, enrolment])
     await session.flush()
     _event(session, subject, claim, before, f"total Rp {benefit.total_idr:,}")
@@ -323,7 +331,9 @@ async def _withdraw_later_enrolments(session: AsyncSession, nik: str, death_mont
     for other in await session.exec(
         later.with_for_update().execution_options(populate_existing=True)
     ):
-        program = programs[other.program_id]
+        program = programs.get(other.program_id)
+        if program is None:  # cannot appear while the person row is locked; be safe anyway
+            continue
         program.committed_idr -= other.cost_idr
         program.enrolled_workers -= 1
         program.updated_at = other.updated_at = utcnow()

@@ -5,13 +5,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import clock
 from app.audit.service import record
 from app.auth.subject import Subject
+from app.billing.models import InvoiceLine
 from app.db import utcnow
 from app.enrolments import eligibility, repository
 from app.enrolments.eligibility import ProgramTerms, ReasonCode
@@ -179,6 +180,20 @@ async def enrol(
     return enrolment
 
 
+async def billed_after(session: AsyncSession, enrolment_id: uuid.UUID, month: str) -> int:
+    """Σ of the enrolment's live invoice lines for months after `month`."""
+    total = (
+        await session.exec(
+            select(func.coalesce(func.sum(InvoiceLine.amount_idr), 0)).where(
+                InvoiceLine.enrolment_id == enrolment_id,
+                InvoiceLine.month > month,
+                col(InvoiceLine.live).is_(True),
+            )
+        )
+    ).one()
+    return int(total)
+
+
 def _require_status(enrolment: Enrolment, *allowed: EnrolmentStatus) -> None:
     if enrolment.status not in allowed:
         raise InvalidState(
@@ -331,7 +346,7 @@ async def terminate(
         raise Unprocessable(
             f"last_month must lie in {enrolment.start_month}…{enrolment.end_month}."
         )
-    released = end_cover(program, enrolment, last_month)
+    released = await end_cover(session, program, enrolment, last_month)
     program.enrolled_workers -= 1
     enrolment.status = EnrolmentStatus.terminated.value
     enrolment.termination_reason = reason_code.value
@@ -350,9 +365,15 @@ async def terminate(
     return enrolment
 
 
-def end_cover(program: Program, enrolment: Enrolment, last_month: str) -> int:
-    """Shorten the cover to `last_month` and release the months no longer covered (R10)."""
+async def end_cover(
+    session: AsyncSession, program: Program, enrolment: Enrolment, last_month: str
+) -> int:
+    """Shorten the cover to `last_month` and release the months no longer covered (R10).
+
+    Months after it that already sit on a live invoice stay committed: that money is billed
+    (perhaps paid) and must not be spent twice; crediting it is a billing matter."""
     _, kept = price(program, Occupation(enrolment.occupation), enrolment.start_month, last_month)
+    kept += await billed_after(session, enrolment.id, last_month)
     released = enrolment.cost_idr - kept
     enrolment.end_month = last_month
     enrolment.cost_idr = kept

@@ -30,7 +30,7 @@ NikText = Annotated[
     Field(description="16-digit NIK", examples=["3514094108900001"]),
 ]
 KkNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{16}$")]
-Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9 -]{6,20}$")]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9 -]{6,19}$", max_length=20)]
 BirthDate = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2100, 1, 1))]
 
 

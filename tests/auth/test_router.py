@@ -109,6 +109,14 @@ class TestIssueToken:
             == assert_problem(unknown, 401, "INVALID_CLIENT")["detail"]
         )
 
+    async def test_non_ascii_basic_credentials_are_401(self, client: httpx.AsyncClient) -> None:
+        response = await client.post(
+            "/v1/auth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": b"Basic \xe9\xe9\xe9\xe9"},
+        )
+        assert_problem(response, 401, "INVALID_CLIENT")
+
     async def test_other_grant_types_are_refused(self, client: httpx.AsyncClient) -> None:
         response = await client.post("/v1/auth/token", data={"grant_type": "password"})
         assert_problem(response, 400, "UNSUPPORTED_GRANT_TYPE")

@@ -160,6 +160,7 @@ class TestForgedTokensOverHttp:
             pytest.param(lambda: _real_secret_token(padding="x" * 100_000), id="100kb"),
             pytest.param(lambda: _real_secret_token(role="superuser"), id="unknown-role"),
             pytest.param(lambda: _real_secret_token(region=None), id="pemda-without-region"),
+            pytest.param(lambda: _real_secret_token(sub="s" * 201), id="sub-over-200-chars"),
         ],
     )
     async def test_refused_with_401(self, client: httpx.AsyncClient, token: Any) -> None:

@@ -148,6 +148,19 @@ class TestInvoiceReading:
         again = await client.get(url, headers=auth(**PEMDA_3514) | {"accept": "text/csv"})
         assert "Nama Baru" not in again.text
 
+    async def test_a_forged_line_cursor_is_400(self, client: httpx.AsyncClient) -> None:
+        from app.pagination import encode_cursor
+
+        program, _ = await active_workers(client, 1)
+        invoice = (await issue(client, program["id"], "2026-01", "2026-02")).json()
+        for forged in ("9" * 20, "-1", "abc"):
+            response = await client.get(
+                f"/v1/invoices/{invoice['id']}/lines",
+                params={"cursor": encode_cursor(forged)},
+                headers=auth(**PEMDA_3514),
+            )
+            assert_problem(response, 400, "INVALID_CURSOR")
+
     async def test_another_region_gets_404(self, client: httpx.AsyncClient) -> None:
         program, _ = await active_workers(client, 1)
         invoice = (await issue(client, program["id"], "2026-01", "2026-02")).json()
@@ -304,6 +317,26 @@ class TestPayments:
         assert codes == [200] * 12 + [409] * 8, [r.text for r in responses if r.status_code >= 500]
         final = (await client.get(f"/v1/invoices/{invoice['id']}", headers=BPJS)).json()
         assert (final["status"], final["paid_idr"]) == ("paid", 201_600)
+
+
+class TestTerminationAfterBilling:
+    async def test_billed_months_stay_committed_so_the_money_is_not_spent_twice(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        program, enrolments = await active_workers(client, 1, budget_idr=201_600)
+        invoice = (await issue(client, program["id"], "2026-01", "2026-12")).json()
+        await pay_in_full(client, invoice)
+        ended = await client.post(
+            f"/v1/enrolments/{enrolments[0]['id']}/terminate",
+            json={"reason": "moved_out", "last_month": "2026-01"},
+            headers=auth(**PEMDA_3514),
+        )
+        assert ended.status_code == 200, ended.text
+        budget = (
+            await client.get(f"/v1/programs/{program['id']}", headers=auth(**PEMDA_3514))
+        ).json()["budget"]
+        assert budget["committed_idr"] >= budget["paid_idr"] == 201_600
+        assert budget["remaining_idr"] == 0
 
 
 class TestCoverageLookup:

@@ -66,13 +66,14 @@ async def member_paid_through(
     start: str,
     today: date,
     serial: int = 1,
+    paid_to: str = "2026-12",
 ) -> tuple[dict[str, Any], str]:
-    """A member enrolled from `start`, every month paid, on `today`."""
+    """A member enrolled from `start` to December, invoiced and paid to `paid_to`, on `today`."""
     frozen_today(date(int(start[:4]), int(start[5:]), 1))
     program, _ = await active_workers(
         client, serial, start_month=start, coverage_start=start, coverage_end="2026-12"
     )
-    invoice = (await issue(client, program["id"], start, "2026-12")).json()
+    invoice = (await issue(client, program["id"], start, paid_to)).json()
     await pay_in_full(client, invoice)
     frozen_today(today)
     return program, worker(serial)["nik"]
@@ -318,7 +319,7 @@ class TestApprovalEffects:
         self, client: httpx.AsyncClient, frozen_today: Any
     ) -> None:
         program, nik = await member_paid_through(
-            client, frozen_today, start="2026-03", today=date(2026, 7, 20)
+            client, frozen_today, start="2026-03", today=date(2026, 7, 20), paid_to="2026-07"
         )
         before = (
             await client.get(f"/v1/programs/{program['id']}", headers=auth(**PEMDA_3514))
@@ -328,7 +329,8 @@ class TestApprovalEffects:
         after = (
             await client.get(f"/v1/programs/{program['id']}", headers=auth(**PEMDA_3514))
         ).json()["budget"]
-        assert before["committed_idr"] - after["committed_idr"] == 5 * 16_800  # Aug–Dec
+        # August–December were never billed: their money returns to the budget.
+        assert before["committed_idr"] - after["committed_idr"] == 5 * 16_800
         enrolment = (await client.get("/v1/enrolments", headers=auth(**PEMDA_3514))).json()
         assert (
             enrolment["items"][0]["status"],
@@ -388,7 +390,7 @@ class TestApprovalEffectsOnOtherEnrolments:
         self, client: httpx.AsyncClient, frozen_today: Any
     ) -> None:
         program, nik = await member_paid_through(
-            client, frozen_today, start="2026-03", today=date(2026, 7, 20)
+            client, frozen_today, start="2026-03", today=date(2026, 7, 20), paid_to="2026-07"
         )
         enrolment = (await client.get("/v1/enrolments", headers=auth(**PEMDA_3514))).json()
         moved = await client.post(
