@@ -22,6 +22,7 @@ from app.limits import BodySizeLimitMiddleware
 from app.observability import RequestContextMiddleware, install_log_masking
 from app.programs.router import router as programs_router
 from app.regions.router import router as regions_router
+from app.reports.router import router as reports_router
 from app.workers.router import router as workers_router
 
 VERSION = "1.0.0"
@@ -47,6 +48,7 @@ TAGS = [
     {"name": "billing", "description": "Invoices from BPJS and payments from the region"},
     {"name": "coverage", "description": "Coverage status of a NIK on a day"},
     {"name": "claims", "description": "JKM/JKK death-benefit claims, from filing to payment"},
+    {"name": "reports", "description": "Programme reports"},
     {"name": "audit", "description": "Who changed what, and when"},
     {"name": "health", "description": "Liveness and readiness"},
 ]
@@ -94,6 +96,7 @@ def create_app() -> FastAPI:
         billing_router,
         coverage_router,
         claims_router,
+        reports_router,
         audit_router,
     ):
         app.include_router(router)

@@ -94,7 +94,7 @@ class Claim(SQLModel, table=True):
     benefit_total_idr: int | None = Field(default=None, sa_column=Column(BigInteger))
     payment_reference: str | None = Field(default=None, max_length=100)
     paid_on: date | None = None
-    documents_complete_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    documents_complete_on: date | None = None
     submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 

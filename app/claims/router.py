@@ -40,10 +40,8 @@ TRANSITION_ERRORS = (*AUTH_ERRORS, *CLAIM_404, InvalidState)
 async def to_public(session: SessionDep, claim: Claim) -> ClaimPublic:
     events = await service.history(session, claim.id)
     working_days = None
-    if claim.paid_on is not None and claim.documents_complete_at is not None:
-        working_days = service.working_days_between(
-            claim.documents_complete_at.date(), claim.paid_on
-        )
+    if claim.paid_on is not None and claim.documents_complete_on is not None:
+        working_days = service.working_days_between(claim.documents_complete_on, claim.paid_on)
     return ClaimPublic.model_validate(
         claim.model_dump()
         | {

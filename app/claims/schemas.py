@@ -119,7 +119,7 @@ class ClaimPublic(BaseModel):
     payment_reference: str | None
     paid_on: date | None
     submitted_at: datetime
-    documents_complete_at: datetime | None
+    documents_complete_on: date | None
     working_days_to_payment: int | None = Field(
         description="Working days from complete documents to payment (BPJS aims at about 3)"
     )

@@ -116,8 +116,8 @@ def _event(
 
 def _note_documents(claim: Claim, documents: list[DocumentType]) -> None:
     claim.documents = sorted(set(claim.documents) | {d.value for d in documents})
-    if claim.documents_complete_at is None and not missing_documents(claim):
-        claim.documents_complete_at = utcnow()
+    if claim.documents_complete_on is None and not missing_documents(claim):
+        claim.documents_complete_on = clock.today()  # R16: days counted in Jakarta dates
 
 
 async def file_claim(session: AsyncSession, subject: Subject, data: ClaimCreate) -> Claim:

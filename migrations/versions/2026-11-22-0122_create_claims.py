@@ -44,7 +44,7 @@ def upgrade() -> None:
     sa.Column('benefit_total_idr', sa.BigInteger(), nullable=True),
     sa.Column('payment_reference', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('paid_on', sa.Date(), nullable=True),
-    sa.Column('documents_complete_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('documents_complete_on', sa.Date(), nullable=True),
     sa.Column('submitted_at', app.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('submitted', 'under_review', 'documents_requested', 'approved', 'paid', 'rejected')", name=op.f('ck_claims_status')),

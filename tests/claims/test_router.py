@@ -232,7 +232,7 @@ class TestWorkflow:
         body = claim_body(nik, "2026-07-20", documents=["akta_kematian", "ktp_member"])
         claim = (await file(client, body)).json()
         assert "buku_nikah" in claim["missing_documents"]
-        assert claim["documents_complete_at"] is None
+        assert claim["documents_complete_on"] is None
         early = await step(client, claim["id"], "approve")
         assert assert_problem(early, 409, "INVALID_STATE")["current_status"] == "submitted"
         await step(client, claim["id"], "review")
@@ -250,7 +250,7 @@ class TestWorkflow:
         )
         assert handed.json()["status"] == "under_review"
         assert handed.json()["missing_documents"] == []
-        assert handed.json()["documents_complete_at"] is not None
+        assert handed.json()["documents_complete_on"] is not None
         await step(client, claim["id"], "approve")
         frozen_today(date(2026, 7, 23))
         paid = await step(

@@ -1,0 +1,88 @@
+"""Programme reports: money, enrolments, coverage today and claims, in a few grouped queries."""
+
+import statistics
+from collections import Counter
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app import clock
+from app.billing.service import enrolment_coverage
+from app.claims.models import Claim, ClaimStatus
+from app.claims.service import working_days_between
+from app.enrolments.models import Enrolment, EnrolmentStatus
+from app.programs.models import Program
+from app.programs.service import publish
+from app.reports.schemas import ClaimsSummary, EnrolmentSummary, ProgramReport
+
+
+async def program_report(session: AsyncSession, program: Program) -> ProgramReport:
+    public = (await publish(session, [program]))[0]
+    by_status = dict(
+        (
+            await session.exec(
+                select(Enrolment.status, func.count())
+                .where(Enrolment.program_id == program.id)
+                .group_by(col(Enrolment.status))
+            )
+        ).all()
+    )
+    live = (EnrolmentStatus.pending.value, EnrolmentStatus.active.value)
+    by_occupation = dict(
+        (
+            await session.exec(
+                select(Enrolment.occupation, func.count())
+                .where(Enrolment.program_id == program.id, col(Enrolment.status).in_(live))
+                .group_by(col(Enrolment.occupation))
+            )
+        ).all()
+    )
+    covering = list(
+        await session.exec(
+            select(Enrolment).where(
+                Enrolment.program_id == program.id,
+                col(Enrolment.status).in_(
+                    (EnrolmentStatus.active.value, EnrolmentStatus.terminated.value)
+                ),
+            )
+        )
+    )
+    today = clock.today()
+    coverage = Counter(
+        c.status.value for c in (await enrolment_coverage(session, covering, today)).values()
+    )
+    claims = list(
+        await session.exec(
+            select(Claim)
+            .join(Enrolment, col(Enrolment.id) == col(Claim.enrolment_id))
+            .where(Enrolment.program_id == program.id)
+        )
+    )
+    days = [
+        working_days_between(c.documents_complete_on, c.paid_on)
+        for c in claims
+        if c.paid_on is not None and c.documents_complete_on is not None
+    ]
+    enrolled = by_status.get(EnrolmentStatus.pending.value, 0) + by_status.get(
+        EnrolmentStatus.active.value, 0
+    )
+    return ProgramReport(
+        program=public,
+        on=today,
+        enrolments=EnrolmentSummary(
+            by_status={s.value: by_status.get(s.value, 0) for s in EnrolmentStatus},
+            by_occupation=by_occupation,
+            target_reached_percent=round(100 * enrolled / program.target_workers, 1)
+            if program.target_workers
+            else None,
+        ),
+        coverage_today=dict(sorted(coverage.items())),
+        claims=ClaimsSummary(
+            by_status=dict(sorted(Counter(c.status for c in claims).items())),
+            paid_total_idr=sum(
+                c.benefit_total_idr or 0 for c in claims if c.status == ClaimStatus.paid
+            ),
+            median_working_days_to_payment=statistics.median(days) if days else None,
+        ),
+    )
