@@ -402,3 +402,23 @@ class TestCoverageOverTime:
         assert (await coverage(client, nik))["status"] == "lapsed"
         # Cover is never bought after the event: before registration is not covered.
         assert (await coverage(client, nik, "2026-02-10"))["status"] == "not_covered"
+
+
+class TestAudit:
+    async def test_every_billing_mutation_is_audited_without_personal_data(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        program, _ = await active_workers(client, 1)
+        invoice = (await issue(client, program["id"], "2026-01", "2026-03")).json()
+        await pay_in_full(client, invoice)
+        second = (await issue(client, program["id"], "2026-04", "2026-04")).json()
+        await client.post(f"/v1/invoices/{second['id']}/cancel", headers=BPJS)
+        events = (
+            await client.get("/v1/audit-events", params={"limit": 500}, headers=auth(**PEMDA_3514))
+        ).json()["items"]
+        actions = [e["action"] for e in events]
+        for action in ("invoice.issue", "payment.report", "payment.confirm", "invoice.cancel"):
+            assert action in actions
+        assert worker(1)["nik"] not in str(events)
+        other = (await client.get("/v1/audit-events", headers=auth(**PEMDA_3575))).json()
+        assert other["items"] == []
