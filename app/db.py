@@ -3,12 +3,14 @@
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends
 from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
@@ -38,6 +40,21 @@ def new_id() -> uuid.UUID:
     value |= 0b10 << 62
     value |= rand & ((1 << 62) - 1)
     return uuid.UUID(int=value)
+
+
+CHUNK = 5000  # bound parameters per statement stay well under every driver's limit
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
+    """The INSERT of the session's database, which knows ON CONFLICT (PostgreSQL, SQLite)."""
+    name = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return pg_insert if name == "postgresql" else sqlite_insert
 
 
 def utcnow() -> datetime:

@@ -17,8 +17,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import Case
 from sqlmodel import col, select
@@ -30,8 +28,8 @@ from app.auth.subject import Subject
 from app.billing.coverage import due_on
 from app.billing.models import Invoice, InvoiceLine, InvoiceStatus, Payment, PaymentStatus
 from app.billing.schemas import InvoiceCreate, InvoicePublic
-from app.db import utcnow
-from app.enrolments.models import Enrolment, EnrolmentStatus
+from app.db import dialect_insert, utcnow
+from app.enrolments.models import VERIFIED, Enrolment
 from app.errors import DomainError, InvalidState, Unprocessable
 from app.months import months_between
 from app.programs import costing
@@ -39,8 +37,6 @@ from app.programs.costing import FundingSource, Occupation
 from app.programs.models import Program
 from app.programs.repository import get_visible as get_program
 from app.workers.models import Worker
-
-BILLABLE = (EnrolmentStatus.active.value, EnrolmentStatus.terminated.value)
 
 
 class NothingToBill(DomainError):
@@ -133,7 +129,7 @@ async def issue_invoice(
         .select_from(Enrolment.__table__)  # type: ignore[attr-defined]
         .join(Worker.__table__, w.id == e.worker_id)  # type: ignore[attr-defined]
         .join(month_rows, and_(p.month >= e.start_month, p.month <= e.end_month))
-        .where(e.program_id == program.id, e.status.in_(BILLABLE))
+        .where(e.program_id == program.id, e.status.in_(VERIFIED))
     )
     # Months already on a live invoice are skipped by the partial unique index itself
     # (ON CONFLICT … DO NOTHING): no anti-join against a table this very statement grows,
@@ -149,9 +145,8 @@ async def issue_invoice(
         "live",
     ]
     table = InvoiceLine.__table__  # type: ignore[attr-defined]
-    dialect_insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
     await session.exec(
-        dialect_insert(table)
+        dialect_insert(session)(table)
         .from_select(columns, lines)
         .on_conflict_do_nothing(index_elements=["enrolment_id", "month"], index_where=text("live"))
     )
@@ -184,10 +179,6 @@ async def issue_invoice(
         },
     )
     return invoice
-
-
-def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind is not None else "sqlite"
 
 
 async def _earliest_due(session: AsyncSession, invoice_id: uuid.UUID) -> date:

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
 from app.billing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
+from app.db import chunks
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
 from app.territory import get_visible_by_id, visible
@@ -98,13 +99,12 @@ async def paid_months(
 ) -> dict[uuid.UUID, frozenset[str]]:
     """The months of each enrolment that sit on a fully paid invoice."""
     found: dict[uuid.UUID, set[str]] = {eid: set() for eid in enrolment_ids}
-    ids = list(enrolment_ids)
-    for i in range(0, len(ids), 5000):
+    for part in chunks(list(enrolment_ids)):
         rows = await session.exec(
             select(InvoiceLine.enrolment_id, InvoiceLine.month)
             .join(Invoice, col(Invoice.id) == col(InvoiceLine.invoice_id))
             .where(
-                col(InvoiceLine.enrolment_id).in_(ids[i : i + 5000]),
+                col(InvoiceLine.enrolment_id).in_(part),
                 Invoice.status == InvoiceStatus.paid.value,
             )
         )

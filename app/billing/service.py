@@ -10,13 +10,11 @@ from app.auth.subject import Subject
 from app.billing import repository
 from app.billing.coverage import Cover, Coverage, coverage_on
 from app.billing.schemas import CoveragePublic
-from app.enrolments.models import Enrolment, EnrolmentStatus
+from app.enrolments.models import VERIFIED, Enrolment
 from app.months import month_of
 from app.territory import visible
 from app.workers import nik as nik_rules
-from app.workers.models import Person
-
-COVERING = (EnrolmentStatus.active.value, EnrolmentStatus.terminated.value)
+from app.workers.repository import deceased_niks
 
 
 def cover_of(enrolment: Enrolment, paid: frozenset[str]) -> Cover:
@@ -28,24 +26,13 @@ async def enrolment_coverage(
 ) -> dict[uuid.UUID, Coverage]:
     """Coverage of each enrolment on `day` (a pending or rejected one covers nothing)."""
     paid = await repository.paid_months(session, [e.id for e in enrolments])
-    died = await _death_dates(session, [e.nik for e in enrolments])
+    died = await deceased_niks(session, [e.nik for e in enrolments])
     return {
         e.id: coverage_on(
-            day, cover_of(e, paid[e.id]) if e.status in COVERING else None, died.get(e.nik)
+            day, cover_of(e, paid[e.id]) if e.status in VERIFIED else None, died.get(e.nik)
         )
         for e in enrolments
     }
-
-
-async def _death_dates(session: AsyncSession, niks: list[str]) -> dict[str, date]:
-    if not niks:
-        return {}
-    rows = await session.exec(
-        select(Person.nik, col(Person.died_on)).where(
-            col(Person.nik).in_(sorted(set(niks))), col(Person.died_on).is_not(None)
-        )
-    )
-    return {nik: died for nik, died in rows if died is not None}
 
 
 async def lookup(session: AsyncSession, subject: Subject, nik: str, day: date) -> CoveragePublic:
@@ -55,7 +42,7 @@ async def lookup(session: AsyncSession, subject: Subject, nik: str, day: date) -
     stmt = visible(
         select(Enrolment).where(
             Enrolment.nik == nik,
-            col(Enrolment.status).in_(COVERING),
+            col(Enrolment.status).in_(VERIFIED),
             Enrolment.start_month <= month,
             Enrolment.end_month >= month,
         ),
@@ -63,7 +50,7 @@ async def lookup(session: AsyncSession, subject: Subject, nik: str, day: date) -
         Enrolment.region_code,
     )
     enrolment = (await session.exec(stmt.order_by(col(Enrolment.registered_on)))).first()
-    died = (await _death_dates(session, [nik])).get(nik)
+    died = (await deceased_niks(session, [nik])).get(nik)
     if enrolment is None:
         coverage = coverage_on(day, None, died)
     else:

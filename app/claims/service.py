@@ -15,7 +15,7 @@ from app.claims.models import Claim, ClaimEvent, ClaimStatus, DocumentType, Rela
 from app.claims.schemas import ClaimCreate, ClaimPayment, ClaimRejection
 from app.claims.workflow import ClaimAction
 from app.db import utcnow
-from app.enrolments.models import Enrolment, EnrolmentStatus, TerminationReason
+from app.enrolments.models import VERIFIED, Enrolment, EnrolmentStatus, TerminationReason
 from app.enrolments.service import end_cover
 from app.errors import DomainError, NotFound, Unprocessable
 from app.months import add_months, first_day, month_of
@@ -24,7 +24,6 @@ from app.territory import get_visible_by_id, visible
 from app.workers.models import Person
 from app.workers.repository import lock_persons
 
-COVERING = (EnrolmentStatus.active.value, EnrolmentStatus.terminated.value)
 ALWAYS_REQUIRED = frozenset(
     {
         DocumentType.akta_kematian,
@@ -127,7 +126,7 @@ async def file_claim(session: AsyncSession, subject: Subject, data: ClaimCreate)
     stmt = visible(
         select(Enrolment).where(
             Enrolment.nik == data.nik,
-            col(Enrolment.status).in_(COVERING),
+            col(Enrolment.status).in_(VERIFIED),
             Enrolment.start_month <= month,
             Enrolment.end_month >= month,
             Enrolment.registered_on <= data.date_of_death,
@@ -224,7 +223,7 @@ async def _membership(
     prepaid beyond the death do not count towards R19's 36."""
     history = list(
         await session.exec(
-            select(Enrolment).where(Enrolment.nik == nik, col(Enrolment.status).in_(COVERING))
+            select(Enrolment).where(Enrolment.nik == nik, col(Enrolment.status).in_(VERIFIED))
         )
     )
     start = enrolment.start_month

@@ -25,6 +25,9 @@ class TerminationReason(StrEnum):
     lapsed = "lapsed"
 
 
+# Verified by BPJS: months that are billed, count for coverage and for a claim.
+VERIFIED = (EnrolmentStatus.active.value, EnrolmentStatus.terminated.value)
+
 # Statuses whose months count as covered for "one covering enrolment per NIK and month".
 COVERING = (
     EnrolmentStatus.pending.value,

@@ -7,11 +7,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
+from app.db import chunks
 from app.enrolments.models import COVERING, Enrolment
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
 from app.territory import get_visible_by_id, visible
-from app.workers.repository import chunks
 
 
 class EnrolmentNotFound(NotFound):

@@ -13,7 +13,7 @@ from app import clock
 from app.audit.service import record
 from app.auth.subject import Subject
 from app.billing.models import InvoiceLine
-from app.db import utcnow
+from app.db import chunks, utcnow
 from app.enrolments import eligibility, repository
 from app.enrolments.eligibility import ProgramTerms, ReasonCode
 from app.enrolments.models import Enrolment, EnrolmentStatus, TerminationReason
@@ -213,7 +213,7 @@ async def new_kpj_numbers(session: AsyncSession, count: int) -> list[str]:
     while len(chosen) < count:
         candidates = {_random_kpj() for _ in range(count - len(chosen))} - chosen
         taken: set[str] = set()
-        for part in worker_repository.chunks(sorted(candidates)):
+        for part in chunks(sorted(candidates)):
             rows = await session.exec(
                 select(col(Enrolment.kpj_number)).where(col(Enrolment.kpj_number).in_(part))
             )
@@ -266,9 +266,7 @@ async def activate_many(
     if enrolment_ids is None:
         pending = list(await session.exec(stmt.order_by(col(Enrolment.id)).with_for_update()))
     else:
-        wanted = sorted(set(enrolment_ids))
-        for i in range(0, len(wanted), worker_repository.CHUNK):
-            part = wanted[i : i + worker_repository.CHUNK]
+        for part in chunks(sorted(set(enrolment_ids))):
             pending += list(
                 await session.exec(
                     stmt.where(col(Enrolment.id).in_(part))

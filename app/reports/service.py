@@ -11,7 +11,7 @@ from app import clock
 from app.billing.service import enrolment_coverage
 from app.claims.models import Claim, ClaimStatus
 from app.claims.service import working_days_between
-from app.enrolments.models import Enrolment, EnrolmentStatus
+from app.enrolments.models import VERIFIED, Enrolment, EnrolmentStatus
 from app.programs.models import Program
 from app.programs.service import publish
 from app.reports.schemas import ClaimsSummary, EnrolmentSummary, ProgramReport
@@ -42,9 +42,7 @@ async def program_report(session: AsyncSession, program: Program) -> ProgramRepo
         await session.exec(
             select(Enrolment).where(
                 Enrolment.program_id == program.id,
-                col(Enrolment.status).in_(
-                    (EnrolmentStatus.active.value, EnrolmentStatus.terminated.value)
-                ),
+                col(Enrolment.status).in_(VERIFIED),
             )
         )
     )

@@ -1,32 +1,22 @@
 """Worker and person queries; the person lock that keeps one NIK in one enrolment a month."""
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import insert as sa_insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
-from app.db import utcnow
+from app.db import chunks, dialect_insert, utcnow
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
 from app.territory import get_visible_by_id, visible
 from app.workers.models import Person, Worker
 
-CHUNK = 5000  # bound parameters per statement stay well under every driver's limit
-
 
 class WorkerNotFound(NotFound):
     code, title = "WORKER_NOT_FOUND", "No such worker"
-
-
-def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 async def lock_persons(session: AsyncSession, niks: Iterable[str]) -> None:
@@ -38,16 +28,11 @@ async def lock_persons(session: AsyncSession, niks: Iterable[str]) -> None:
     ordered = sorted(set(niks))
     if not ordered:
         return
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = dialect_insert(session)
     now = utcnow()
     for part in chunks(ordered):
         rows = [{"nik": nik, "created_at": now} for nik in part]
-        if dialect == "postgresql":
-            await session.exec(pg_insert(Person).on_conflict_do_nothing(), params=rows)
-        elif dialect == "sqlite":
-            await session.exec(sqlite_insert(Person).on_conflict_do_nothing(), params=rows)
-        else:  # pragma: no cover - only the two supported databases
-            await session.exec(sa_insert(Person), params=rows)
+        await session.exec(insert(Person).on_conflict_do_nothing(), params=rows)
         await session.exec(
             select(Person.nik)
             .where(col(Person.nik).in_(part))
