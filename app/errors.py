@@ -79,7 +79,12 @@ class Conflict(DomainError):
 
 
 class InvalidState(DomainError):
+    """Every such 409 names the state the object is in, for the caller to act on."""
+
     status, code, title = 409, "INVALID_STATE", "Not allowed in the current state"
+
+    def __init__(self, detail: str, *, current_status: str) -> None:
+        super().__init__(detail, extra={"current_status": current_status})
 
 
 class PayloadTooLarge(DomainError):

@@ -194,9 +194,7 @@ async def _earliest_due(session: AsyncSession, invoice_id: uuid.UUID) -> date:
 async def cancel_invoice(session: AsyncSession, subject: Subject, invoice: Invoice) -> Invoice:
     """`invoice` read FOR UPDATE: cancelling races with confirming a payment."""
     if invoice.status != InvoiceStatus.issued:
-        raise InvalidState(
-            f"The invoice is {invoice.status}.", extra={"current_status": invoice.status}
-        )
+        raise InvalidState(f"The invoice is {invoice.status}.", current_status=invoice.status)
     if invoice.paid_idr > 0:
         raise InvoiceHasConfirmedPayment("A payment on this invoice is already confirmed.")
     now = utcnow()

@@ -31,9 +31,7 @@ async def report_payment(
 ) -> Payment:
     invoice = await repository.get_invoice(session, subject, invoice_id, for_update=True)
     if invoice.status != InvoiceStatus.issued:
-        raise InvalidState(
-            f"The invoice is {invoice.status}.", extra={"current_status": invoice.status}
-        )
+        raise InvalidState(f"The invoice is {invoice.status}.", current_status=invoice.status)
     outstanding = invoice.total_idr - invoice.paid_idr
     if data.amount_idr > outstanding:
         raise Overpayment(f"Rp {outstanding:,} is outstanding on this invoice.")
@@ -91,9 +89,7 @@ async def confirm_payment(
     if payment.status == PaymentStatus.confirmed:
         return payment  # confirming twice is harmless
     if payment.status != PaymentStatus.reported:
-        raise InvalidState(
-            f"The payment is {payment.status}.", extra={"current_status": payment.status}
-        )
+        raise InvalidState(f"The payment is {payment.status}.", current_status=payment.status)
     if invoice.paid_idr + payment.amount_idr > invoice.total_idr:
         raise WouldOverpay(
             f"Rp {invoice.total_idr - invoice.paid_idr:,} is outstanding; this payment is "
@@ -127,9 +123,7 @@ async def reject_payment(
 ) -> Payment:
     _invoice, payment = await _lock_pair(session, subject, payment_id)
     if payment.status != PaymentStatus.reported:
-        raise InvalidState(
-            f"The payment is {payment.status}.", extra={"current_status": payment.status}
-        )
+        raise InvalidState(f"The payment is {payment.status}.", current_status=payment.status)
     payment.status, payment.decided_by, payment.decided_at = (
         PaymentStatus.rejected.value,
         subject.sub,

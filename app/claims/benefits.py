@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from app.claims.models import CauseOfDeath
+from app.enrolments.eligibility import age_on
 
 
 class BenefitType(StrEnum):
@@ -101,13 +102,9 @@ def add_calendar_months(day: date, months: int) -> date:
     raise ValueError(day)  # pragma: no cover - every month has a 28th
 
 
-def _age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def scholarship_for(child: Child, date_of_death: date) -> Scholarship:
     """A child's remaining entitlement from the current level on, and its first year."""
-    if _age_on(child.birth_date, date_of_death) >= SCHOLARSHIP_AGE_LIMIT:
+    if age_on(child.birth_date, date_of_death) >= SCHOLARSHIP_AGE_LIMIT:
         return Scholarship(child.full_name, child.education_level, 0, 0)
     levels = [level for level, _, _ in SCHOLARSHIP_LEVELS]
     if child.education_level is EducationLevel.not_in_school:

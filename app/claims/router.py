@@ -39,16 +39,13 @@ TRANSITION_ERRORS = (*AUTH_ERRORS, *CLAIM_404, InvalidState)
 
 async def to_public(session: SessionDep, claim: Claim) -> ClaimPublic:
     events = await service.history(session, claim.id)
-    working_days = None
-    if claim.paid_on is not None and claim.documents_complete_on is not None:
-        working_days = service.working_days_between(claim.documents_complete_on, claim.paid_on)
     return ClaimPublic.model_validate(
         claim.model_dump()
         | {
             "nik_masked": nik_rules.mask(claim.nik),
             "missing_documents": service.missing_documents(claim),
             "benefit": BenefitPublic.model_validate(claim.benefit) if claim.benefit else None,
-            "working_days_to_payment": working_days,
+            "working_days_to_payment": service.working_days_to_payment(claim),
             "history": [ClaimEventPublic.model_validate(e, from_attributes=True) for e in events],
         }
     )

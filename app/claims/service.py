@@ -77,6 +77,13 @@ def working_days_between(start: date, end: date) -> int:
     return days
 
 
+def working_days_to_payment(claim: Claim) -> int | None:
+    """R16: from complete documents to payment (BPJS aims at about 3 working days)."""
+    if claim.paid_on is None or claim.documents_complete_on is None:
+        return None
+    return working_days_between(claim.documents_complete_on, claim.paid_on)
+
+
 async def get_claim(
     session: AsyncSession, subject: Subject, claim_id: uuid.UUID, *, for_update: bool = False
 ) -> Claim:

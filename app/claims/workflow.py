@@ -40,6 +40,6 @@ def next_status(current: ClaimStatus, action: ClaimAction) -> ClaimStatus:
     if current not in allowed:
         raise InvalidState(
             f"Cannot {action.value.replace('_', ' ')} a claim that is {current.value}.",
-            extra={"current_status": current.value},
+            current_status=current.value,
         )
     return allowed[current]

@@ -199,7 +199,7 @@ def _require_status(enrolment: Enrolment, *allowed: EnrolmentStatus) -> None:
         raise InvalidState(
             f"The enrolment is {enrolment.status}; this needs "
             f"{' or '.join(s.value for s in allowed)}.",
-            extra={"current_status": enrolment.status},
+            current_status=enrolment.status,
         )
 
 

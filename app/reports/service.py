@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app import clock
 from app.billing.service import enrolment_coverage
 from app.claims.models import Claim, ClaimStatus
-from app.claims.service import working_days_between
+from app.claims.service import working_days_to_payment
 from app.enrolments.models import VERIFIED, Enrolment, EnrolmentStatus
 from app.programs.models import Program
 from app.programs.service import publish
@@ -57,11 +57,7 @@ async def program_report(session: AsyncSession, program: Program) -> ProgramRepo
             .where(Enrolment.program_id == program.id)
         )
     )
-    days = [
-        working_days_between(c.documents_complete_on, c.paid_on)
-        for c in claims
-        if c.paid_on is not None and c.documents_complete_on is not None
-    ]
+    days = [d for d in map(working_days_to_payment, claims) if d is not None]
     enrolled = by_status.get(EnrolmentStatus.pending.value, 0) + by_status.get(
         EnrolmentStatus.active.value, 0
     )
