@@ -2,10 +2,13 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Security, status
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app import clock
 from app.auth.dependencies import AUTH_ERRORS, authenticate
 from app.auth.scopes import Scope
 from app.auth.subject import Subject
+from app.billing.service import enrolment_coverage
 from app.config import Settings, get_settings
 from app.db import SessionDep
 from app.enrolments import importer, repository, service
@@ -46,10 +49,27 @@ ENROLMENT_404 = (repository.EnrolmentNotFound,)
 STATE_409 = (InvalidState,)
 
 
-def to_public(enrolment: Enrolment) -> EnrolmentPublic:
-    return EnrolmentPublic.model_validate(
-        enrolment.model_dump() | {"nik_masked": nik_rules.mask(enrolment.nik)}
-    )
+async def publish(session: AsyncSession, enrolments: list[Enrolment]) -> list[EnrolmentPublic]:
+    """Enrolments as the API shows them: masked NIK and today's derived coverage."""
+    coverage = await enrolment_coverage(session, enrolments, clock.today())
+    return [
+        EnrolmentPublic.model_validate(
+            e.model_dump()
+            | {
+                "nik_masked": nik_rules.mask(e.nik),
+                "coverage": {
+                    "status": coverage[e.id].status,
+                    "covered": coverage[e.id].covered,
+                    "paid_through": coverage[e.id].paid_through,
+                },
+            }
+        )
+        for e in enrolments
+    ]
+
+
+async def to_public(session: AsyncSession, enrolment: Enrolment) -> EnrolmentPublic:
+    return (await publish(session, [enrolment]))[0]
 
 
 @router.post(
@@ -82,8 +102,9 @@ async def enrol(
     """Enrol one worker: 201 `pending`, or 422 `INELIGIBLE` with every reason."""
 
     async def create() -> EnrolmentPublic:
-        return to_public(
-            await service.enrol(session, subject, program_id, body.worker, body.start_month)
+        return await to_public(
+            session,
+            await service.enrol(session, subject, program_id, body.worker, body.start_month),
         )
 
     return await idempotency.respond(session, subject, 201, create)
@@ -177,7 +198,7 @@ async def list_enrolments(
         status=status,
         nik=nik_rules.normalise(nik) if nik else None,
     )
-    return Page(items=[to_public(e) for e in rows], next_cursor=cursor)
+    return Page(items=await publish(session, rows), next_cursor=cursor)
 
 
 @router.get(
@@ -189,7 +210,7 @@ async def get_enrolment(
     enrolment_id: uuid.UUID, subject: EnrolmentReader, session: SessionDep
 ) -> EnrolmentPublic:
     """Read one enrolment."""
-    return to_public(await repository.get_visible(session, subject, enrolment_id))
+    return await to_public(session, await repository.get_visible(session, subject, enrolment_id))
 
 
 @router.post(
@@ -201,7 +222,8 @@ async def activate_enrolment(
     enrolment_id: uuid.UUID, body: ActivateRequest, subject: Verifier, session: SessionDep
 ) -> EnrolmentPublic:
     """BPJS: verify a pending enrolment and give it a KPJ number."""
-    return to_public(await service.activate(session, subject, enrolment_id, body.kpj_number))
+    enrolment = await service.activate(session, subject, enrolment_id, body.kpj_number)
+    return await to_public(session, enrolment)
 
 
 @router.post(
@@ -213,7 +235,9 @@ async def reject_enrolment(
     enrolment_id: uuid.UUID, body: RejectRequest, subject: Verifier, session: SessionDep
 ) -> EnrolmentPublic:
     """BPJS: reject a pending enrolment; its whole cost returns to the budget."""
-    return to_public(await service.reject(session, subject, enrolment_id, body.reason))
+    return await to_public(
+        session, await service.reject(session, subject, enrolment_id, body.reason)
+    )
 
 
 @router.post(
@@ -225,8 +249,9 @@ async def terminate_enrolment(
     enrolment_id: uuid.UUID, body: TerminateRequest, subject: EnrolmentWriter, session: SessionDep
 ) -> EnrolmentPublic:
     """End an active enrolment after `last_month`; later months return to the budget."""
-    return to_public(
+    return await to_public(
+        session,
         await service.terminate(
             session, subject, enrolment_id, TerminationReason(body.reason), body.last_month
-        )
+        ),
     )

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.billing.coverage import CoverageStatus
 from app.enrolments.models import EnrolmentStatus, TerminationReason
 from app.errors import Reason
 from app.months import Month
@@ -35,6 +36,14 @@ class EligibilityResult(BaseModel):
     cost_idr: int | None
 
 
+class EnrolmentCoverage(BaseModel):
+    """Derived from months, registration and payments (R14), as of today; never stored."""
+
+    status: CoverageStatus
+    covered: bool
+    paid_through: str | None
+
+
 class EnrolmentPublic(BaseModel):
     id: uuid.UUID
     program_id: uuid.UUID
@@ -55,6 +64,7 @@ class EnrolmentPublic(BaseModel):
     terminated_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    coverage: EnrolmentCoverage
 
 
 class ActivateRequest(BaseModel):

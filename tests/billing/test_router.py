@@ -33,7 +33,7 @@ class TestIssueInvoice:
     async def test_ten_workers_for_2026_bill_rp_2_016_000_once(
         self, client: httpx.AsyncClient
     ) -> None:
-        program, _enrolments = await active_workers(client, 10)
+        program, enrolments = await active_workers(client, 10)
         response = await issue(client, program["id"], "2026-01", "2026-12")
         assert response.status_code == 201, response.text
         invoice = response.json()
@@ -59,6 +59,10 @@ class TestIssueInvoice:
         assert nik not in str(today)
         before = await coverage(client, nik, "2026-01-04")
         assert (before["status"], before["covered"]) == ("not_covered", False)
+        shown = (
+            await client.get(f"/v1/enrolments/{enrolments[0]['id']}", headers=auth(**PEMDA_3514))
+        ).json()["coverage"]
+        assert shown == {"status": "covered", "covered": True, "paid_through": "2026-12"}
         figures = (
             await client.get(f"/v1/programs/{program['id']}", headers=auth(**PEMDA_3514))
         ).json()["budget"]
@@ -72,11 +76,17 @@ class TestIssueInvoice:
         self, client: httpx.AsyncClient
     ) -> None:
         program, _ = await active_workers(client, 2)
-        await client.post(
+        pending = await client.post(
             f"/v1/programs/{program['id']}/enrolments",
             json={"worker": worker(9), "start_month": "2026-01"},
             headers=auth(**PEMDA_3514),
         )
+        # Not verified by BPJS yet: not covered, whatever is paid.
+        assert pending.json()["coverage"] == {
+            "status": "not_covered",
+            "covered": False,
+            "paid_through": None,
+        }
         first = (await issue(client, program["id"], "2026-01", "2026-03")).json()
         assert (first["line_count"], first["total_idr"]) == (6, 6 * 16_800)
         rest = (await issue(client, program["id"], "2026-01", "2026-06")).json()
