@@ -269,6 +269,8 @@ class TestWorkflow:
         ]
         assert {e["role"] for e in final["history"][1:]} <= {"bpjs", "pemda"}
         assert final["working_days_to_payment"] is not None
+        listed = (await client.get("/v1/claims", headers=auth(**PEMDA_3514))).json()["items"]
+        assert [len(c["history"]) for c in listed] == [6]
         assert_problem(
             await step(client, claim["id"], "reject", {"reason_code": "LATE", "detail": "x"}), 409
         )
