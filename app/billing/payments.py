@@ -2,6 +2,7 @@
 
 import uuid
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.audit.service import record
@@ -36,9 +37,8 @@ async def report_payment(
     if data.amount_idr > outstanding:
         raise Overpayment(f"Rp {outstanding:,} is outstanding on this invoice.")
     taken = await session.exec(
-        Payment.__table__.select().where(  # type: ignore[attr-defined]
-            Payment.__table__.c.invoice_id == invoice.id,  # type: ignore[attr-defined]
-            Payment.__table__.c.reference == data.reference,  # type: ignore[attr-defined]
+        select(Payment.id).where(
+            Payment.invoice_id == invoice.id, Payment.reference == data.reference
         )
     )
     if taken.first() is not None:

@@ -91,8 +91,9 @@ async def assess(
     start, end = window(program, start_month)
     nik = nik_rules.normalise(data.nik)
     person = eligibility.Person(nik, data.birth_date, data.sex, data.domicile_region_code)
-    reasons = eligibility.person_reasons(person, terms(program), start)
-    window_reasons = eligibility.program_reasons(terms(program), start, end)
+    program_terms = terms(program)
+    reasons = eligibility.person_reasons(person, program_terms, start)
+    window_reasons = eligibility.program_reasons(program_terms, start, end)
     reasons += window_reasons
     if nik_rules.is_valid(nik):
         reasons += eligibility.standing_reasons(
