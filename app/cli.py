@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from app.auth import service as auth_service
 from app.auth.scopes import DEFAULT_SCOPES, Role
 from app.auth.tokens import issue_token
-from app.config import AppEnv, get_settings
+from app.config import AppEnv, describe, get_settings
 from app.db import database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,6 +135,10 @@ def _serve(host: str, port: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    try:
+        get_settings()
+    except ValidationError as exc:
+        sys.exit(f"error: {describe(exc)}")
     try:
         if args.command == "migrate":
             migrate()

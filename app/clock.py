@@ -1,9 +1,14 @@
-"""The one clock: "today" is the Asia/Jakarta date. Tests replace it with `freeze`."""
+"""The one clock: "today" is the Asia/Jakarta business date.
+
+`APP_TODAY` fixes it for a whole process outside production (training, acceptance replays);
+tests replace it with `freeze`."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from app.config import get_settings
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -11,7 +16,10 @@ _frozen: date | None = None
 
 
 def today() -> date:
-    return _frozen if _frozen is not None else datetime.now(JAKARTA).date()
+    if _frozen is not None:
+        return _frozen
+    fixed = get_settings().app_today
+    return fixed if fixed is not None else datetime.now(JAKARTA).date()
 
 
 @contextmanager

@@ -1,10 +1,11 @@
 """Settings read from the environment (DESIGN.md §1)."""
 
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Only for APP_ENV=development: a fixed key so that demo tokens survive restarts.
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     max_json_body_bytes: int = 1_000_000
     max_csv_body_bytes: int = 20_000_000
     max_csv_rows: int = 100_000
+    # The business date (DESIGN §3): outside production it may be fixed for the whole process,
+    # so that a trainer or an acceptance tester can replay a programme year.
+    app_today: date | None = None
 
     @model_validator(mode="after")
     def _secret_strength(self) -> Self:
@@ -38,6 +42,10 @@ class Settings(BaseSettings):
             self.jwt_secret = DEVELOPMENT_SECRET
         if len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
             raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
+        if self.app_today is not None and self.app_env is AppEnv.production:
+            raise ValueError(
+                "APP_TODAY fixes the business date for training; unset it in production"
+            )
         return self
 
     @property
@@ -48,3 +56,13 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def describe(error: ValidationError) -> str:
+    """A configuration mistake in one line, naming the variables, never their values."""
+    parts = []
+    for item in error.errors():
+        where = "_".join(str(part) for part in item["loc"]).upper()
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "invalid settings: " + "; ".join(parts)

@@ -6,6 +6,7 @@ from datetime import date
 import httpx
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app import clock
 from app.auth.models import ApiClient
 from app.auth.scopes import DEFAULT_SCOPES, Role
 from app.auth.secrets import generate_secret, hash_secret
@@ -13,6 +14,7 @@ from app.auth.tokens import issue_token
 from app.config import Settings, get_settings
 from app.db import database
 from app.main import app
+from app.months import month_of
 from app.regions.importer import bundled_regions
 from app.regions.service import upsert_regions
 
@@ -75,9 +77,13 @@ def _demo_roster(count: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-async def _demo_programme(settings: Settings) -> str | None:
-    """A Kab. Pasuruan DBHCHT programme with 200 members, billed and paid for July–December,
-    created through the API itself. Returns its id, or None when demo data already exists."""
+async def _demo_programme(settings: Settings) -> tuple[str, str] | None:
+    """A Kab. Pasuruan DBHCHT programme for the business date's fiscal year with 200 members
+    registered today (cover from this month: never backdated, R9), billed and paid to
+    December, created through the API itself. Returns its id and months, or None when demo
+    data already exists."""
+    today = clock.today()
+    this_month, december = month_of(today), f"{today.year}-12"
 
     def headers(role: Role, **claims: object) -> dict[str, str]:
         scopes = " ".join(sorted(DEFAULT_SCOPES[role]))
@@ -97,20 +103,19 @@ async def _demo_programme(settings: Settings) -> str | None:
                 "/v1/programs",
                 headers=pemda,
                 json={
-                    "name": "Perlindungan Pekerja Rentan DBHCHT 2026",
-                    "fiscal_year": 2026,
+                    "name": f"Perlindungan Pekerja Rentan DBHCHT {today.year}",
+                    "fiscal_year": today.year,
                     "funding_source": "DBHCHT",
                     "budget_idr": 2_800_000_000,
                     "target_workers": 28_448,
-                    "coverage_start": "2026-07",
-                    "coverage_end": "2026-12",
+                    "coverage_start": f"{today.year}-01",
+                    "coverage_end": december,
                 },
             )
         ).json()
         url = f"/v1/programs/{program['id']}"
         await api.post(
             f"{url}/enrolments/import",
-            params={"start_month": "2026-07"},
             content=_demo_roster(200),
             headers=pemda | {"content-type": "text/csv"},
         )
@@ -119,7 +124,7 @@ async def _demo_programme(settings: Settings) -> str | None:
             await api.post(
                 f"{url}/invoices",
                 headers=bpjs,
-                json={"from_month": "2026-07", "to_month": "2026-12"},
+                json={"from_month": this_month, "to_month": december},
             )
         ).json()
         payment = (
@@ -127,14 +132,14 @@ async def _demo_programme(settings: Settings) -> str | None:
                 f"/v1/invoices/{invoice['id']}/payments",
                 headers=pemda,
                 json={
-                    "amount_idr": invoice["total_idr"],
-                    "paid_on": "2026-07-10",
+                    "amount_idr": invoice["amount_due_idr"],
+                    "paid_on": today.isoformat(),
                     "reference": "DEMO-TRF-0001",
                 },
             )
         ).json()
         await api.post(f"/v1/payments/{payment['id']}/confirm", headers=bpjs)
-        return str(program["id"])
+        return str(program["id"]), f"{this_month}–{december}"
 
 
 async def prepare_demo(base_url: str) -> None:
@@ -143,13 +148,15 @@ async def prepare_demo(base_url: str) -> None:
         await upsert_regions(session, bundled_regions())
         credentials = [await _ensure_client(session, demo) for demo in DEMO_CLIENTS]
         await session.commit()
-    program_id = await _demo_programme(settings)
+    demo = await _demo_programme(settings)
     await database.dispose()
 
     print(f"\nJamsos Rentan demo on {settings.database_url}")
     print(f"Swagger UI: {base_url}/docs   (Authorize → client id + secret below)")
-    if program_id:
-        print(f"Demo programme (Kab. Pasuruan, 200 members, July–December paid): {program_id}")
+    print(f"Business date: {clock.today().isoformat()} (set APP_TODAY=YYYY-MM-DD to replay)")
+    if demo:
+        program_id, months = demo
+        print(f"Demo programme (Kab. Pasuruan, 200 members, {months} paid): {program_id}")
     print()
     for client, secret in credentials:
         scopes = client.scopes.split()

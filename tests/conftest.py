@@ -134,6 +134,17 @@ BPJS_PASURUAN = {"role": Role.bpjs, "regions": ["3514", "3575"]}
 BPJS_BALIKPAPAN = {"role": Role.bpjs, "regions": ["6409"]}
 
 
+# Tests run on a fixed business date, never the machine's: early in the 2026 fiscal year, so
+# that programmes of 2026 can cover every month from January on (R9 refuses backdating).
+DEFAULT_TODAY = date(2026, 1, 5)
+
+
+@pytest.fixture(autouse=True)
+def business_date() -> Iterator[None]:
+    with clock.freeze(DEFAULT_TODAY):
+        yield
+
+
 @pytest.fixture
 def frozen_today() -> Iterator[Any]:
     """Call the yielded function with a date to fix "today" for the rest of the test."""

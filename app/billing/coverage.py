@@ -1,12 +1,21 @@
-"""Coverage status, derived from enrolment and payments, never stored (R3, R4, R14)."""
+"""Coverage status, derived from a member's enrolments and the days its months were paid,
+never stored (R3, R4, R14, R21).
 
-from dataclasses import dataclass
+A member (one NIK) has one membership at a time: its verified enrolments chained month after
+month across programmes, regions and fiscal years. Arrears and lapse are judged over that
+chain as things stood on the day asked about: a month counts as paid on day D only if its
+invoice was settled (all its money there) on or before D. Whether the month of D itself is
+paid is judged with everything known now, as a claim's approval is (R16).
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from app.months import first_day, month_of, months_between
+from app.months import add_months, first_day, month_of
 
-CONSECUTIVE_UNPAID_TO_LAPSE = 3  # R4
+MONTHS_UNPAID_TO_LAPSE = 4  # R4: 1-3 months unpaid past due are arrears; the 4th lapses
 LATE_REGISTRATION_GRACE_DAYS = 14  # R3
 DUE_DAY = 15  # R3
 
@@ -21,75 +30,149 @@ class CoverageStatus(StrEnum):
 
 
 def due_on(month: str, registered_on: date) -> date:
-    """R3: the 15th of the month, or 14 days after a registration later than that."""
+    """R3: the 15th of the month; the registration month is due 14 days after the
+    registration when that is later (so are months before it, which only old, backdated
+    enrolments have)."""
     standard = first_day(month).replace(day=DUE_DAY)
-    if registered_on > standard:
-        return registered_on + timedelta(days=LATE_REGISTRATION_GRACE_DAYS)
+    if month <= month_of(registered_on):
+        return max(standard, registered_on + timedelta(days=LATE_REGISTRATION_GRACE_DAYS))
     return standard
 
 
 @dataclass(frozen=True)
 class Cover:
-    """One enrolment as coverage sees it: its months, registration and paid months."""
+    """One verified enrolment as coverage sees it: its months, its registration, and for each
+    paid month the day its invoice was settled."""
 
     start_month: str
     end_month: str
     registered_on: date
-    paid_months: frozenset[str]
+    settled: Mapping[str, date] = field(default_factory=dict)
+
+    def due(self, month: str) -> date:
+        return due_on(month, self.registered_on)
+
+
+@dataclass
+class Membership:
+    """A run of continuous membership (R21): from `begins_on`, over `months`, until it lapsed
+    on `lapsed_on` (R4) or goes on."""
+
+    begins_on: date
+    months: list[tuple[str, Cover]]
+    lapsed_on: date | None = None
+
+    @property
+    def first_month(self) -> str:
+        return self.months[0][0]
+
+    def holds(self, day: date) -> bool:
+        """Was the member in this membership on `day`?"""
+        return (
+            self.begins_on <= day
+            and self.first_month <= month_of(day) <= self.months[-1][0]
+            and (self.lapsed_on is None or day < self.lapsed_on)
+        )
+
+
+def _settled_by(cover: Cover, month: str, day: date) -> bool:
+    settled = cover.settled.get(month)
+    return settled is not None and settled <= day
+
+
+def memberships(covers: Sequence[Cover], as_of: date) -> list[Membership]:
+    """The member's memberships as they stood on `as_of`, oldest first.
+
+    A gap of a month with no enrolment starts a new membership, at the later of the next
+    enrolment's registration and its first month. A run of 4 consecutive months unpaid by
+    the 4th's due date lapses the membership the day after (if that day is on or before
+    `as_of`); the lapsed months stay lapsed whenever they are paid, and the next month paid
+    starts a new membership on the later of its first day, the day it was paid and its
+    enrolment's registration (cover is never bought after the event)."""
+    found: list[Membership] = []
+    current: Membership | None = None
+    previous_month: str | None = None
+    for cover in sorted(covers, key=lambda c: c.start_month):
+        month = cover.start_month
+        while month <= cover.end_month:
+            continuous = previous_month is not None and month == add_months(previous_month, 1)
+            if not continuous:
+                current = Membership(max(cover.registered_on, first_day(month)), [])
+                found.append(current)
+            elif current is None:  # lapsed, waiting for a paid month
+                settled = cover.settled.get(month)
+                if settled is not None and settled <= as_of:
+                    begins = max(first_day(month), settled, cover.registered_on)
+                    current = Membership(begins, [])
+                    found.append(current)
+            if current is not None:
+                current.months.append((month, cover))
+                if _lapses(current, as_of):
+                    current = None
+            previous_month = month
+            month = add_months(month, 1)
+    return found
+
+
+def _lapses(membership: Membership, as_of: date) -> bool:
+    """Does the newest month complete a run of unpaid months that lapses the membership?"""
+    run = membership.months[-MONTHS_UNPAID_TO_LAPSE:]
+    if len(run) < MONTHS_UNPAID_TO_LAPSE:
+        return False
+    last_month, last_cover = run[-1]
+    deadline = last_cover.due(last_month)
+    if deadline >= as_of:
+        return False
+    if any(_settled_by(cover, month, deadline) for month, cover in run):
+        return False
+    membership.lapsed_on = deadline + timedelta(days=1)
+    return True
 
 
 @dataclass(frozen=True)
 class Coverage:
     status: CoverageStatus
     paid_through: str | None = None
+    membership_begins_on: date | None = None
 
     @property
     def covered(self) -> bool:
         return self.status is CoverageStatus.covered
 
 
-def paid_through(cover: Cover) -> str | None:
-    """The last month of the unbroken run of paid months from the start."""
+def paid_through(months: Sequence[tuple[str, Cover]]) -> str | None:
+    """The last month of the unbroken run of paid months from the first."""
     last = None
-    for month in months_between(cover.start_month, cover.end_month):
-        if month not in cover.paid_months:
+    for month, cover in months:
+        if month not in cover.settled:
             break
         last = month
     return last
 
 
-def _lapse_run_start(cover: Cover, day: date) -> str | None:
-    """The first month of the first run of 3 consecutive months unpaid past due on `day`."""
-    run: list[str] = []
-    for month in months_between(cover.start_month, cover.end_month):
-        if month not in cover.paid_months and due_on(month, cover.registered_on) < day:
-            run.append(month)
-            if len(run) == CONSECUTIVE_UNPAID_TO_LAPSE:
-                return run[0]
-        else:
-            run = []
-    return None
+def covering(covers: Sequence[Cover], day: date) -> Cover | None:
+    month = month_of(day)
+    return next((c for c in covers if c.start_month <= month <= c.end_month), None)
 
 
-def coverage_on(day: date, cover: Cover | None, died_on: date | None = None) -> Coverage:
+def coverage_on(day: date, covers: Sequence[Cover], died_on: date | None = None) -> Coverage:
     """R14, first match wins: deceased, not_covered, lapsed, in_arrears, covered, pending."""
-    through = paid_through(cover) if cover is not None else None
+    chain = memberships(covers, day)
+    membership = next((m for m in chain if m.holds(day)), None)
+    through = paid_through(membership.months) if membership else None
     if died_on is not None and died_on <= day:
         return Coverage(CoverageStatus.deceased, through)
-    month = month_of(day)
-    if (
-        cover is None
-        or not cover.start_month <= month <= cover.end_month
-        or day < cover.registered_on  # cover is never bought after the event
-    ):
+    cover = covering(covers, day)
+    if cover is None or day < cover.registered_on:  # cover is never bought after the event
         return Coverage(CoverageStatus.not_covered, through)
-    if _lapse_run_start(cover, day) is not None:
-        return Coverage(CoverageStatus.lapsed, through)
+    if membership is None:
+        return Coverage(CoverageStatus.lapsed, paid_through(chain[-1].months) if chain else None)
+    begins = membership.begins_on
     if any(
-        m not in cover.paid_months and due_on(m, cover.registered_on) < day
-        for m in months_between(cover.start_month, cover.end_month)
+        cover.due(month) < day and not _settled_by(cover, month, day)
+        for month, cover in membership.months
     ):
-        return Coverage(CoverageStatus.in_arrears, through)
-    if month in cover.paid_months:
-        return Coverage(CoverageStatus.covered, through)
-    return Coverage(CoverageStatus.payment_pending, through)
+        return Coverage(CoverageStatus.in_arrears, through, begins)
+    if month_of(day) in cover.settled:
+        return Coverage(CoverageStatus.covered, through, begins)
+    return Coverage(CoverageStatus.payment_pending, through, begins)

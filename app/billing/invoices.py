@@ -26,6 +26,7 @@ from app import clock
 from app.audit.service import record
 from app.auth.subject import Subject
 from app.billing.coverage import due_on
+from app.billing.credits import credit_figures, settle
 from app.billing.models import Invoice, InvoiceLine, InvoiceStatus, Payment, PaymentStatus
 from app.billing.schemas import InvoiceCreate, InvoicePublic
 from app.db import dialect_insert, utcnow
@@ -51,7 +52,11 @@ def to_public(invoice: Invoice) -> InvoicePublic:
     overdue = invoice.status == InvoiceStatus.issued and invoice.due_on < clock.today()
     return InvoicePublic.model_validate(
         invoice.model_dump()
-        | {"outstanding_idr": invoice.total_idr - invoice.paid_idr, "overdue": overdue}
+        | {
+            "amount_due_idr": invoice.amount_due_idr,
+            "outstanding_idr": invoice.outstanding_idr,
+            "overdue": overdue,
+        }
     )
 
 
@@ -163,6 +168,11 @@ async def issue_invoice(
         )
     invoice.line_count, invoice.total_idr = int(count), int(total)
     invoice.due_on = await _earliest_due(session, invoice.id)
+    # R23: the programme's credit notes pay for what they can of this invoice first (the
+    # programme lock held above keeps two invoices from drawing on the same balance).
+    credited, applied = (await credit_figures(session, [program.id]))[program.id]
+    invoice.credit_applied_idr = min(credited - applied, invoice.total_idr)
+    await settle(session, invoice)
     session.add(invoice)
     await session.flush()
     record(
@@ -175,6 +185,7 @@ async def issue_invoice(
         details={
             "program_id": str(program.id),
             "total_idr": invoice.total_idr,
+            "credit_applied_idr": invoice.credit_applied_idr,
             "line_count": invoice.line_count,
         },
     )

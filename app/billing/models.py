@@ -37,6 +37,12 @@ class Invoice(SQLModel, table=True):
     __table_args__ = (
         # R13: confirmed payments never exceed the invoice, whatever the concurrency.
         CheckConstraint("paid_idr <= total_idr", name="paid_within_total"),
+        # R23: credits never take more off an invoice than it is worth.
+        CheckConstraint(
+            "credit_applied_idr >= 0 AND credited_idr >= 0"
+            " AND credit_applied_idr + credited_idr <= total_idr",
+            name="credits_within_total",
+        ),
         CheckConstraint("status IN ('issued', 'paid', 'cancelled')", name="status"),
         CheckConstraint("from_month <= to_month", name="month_order"),
         Index("ix_invoices_region_code_id", "region_code", "id"),
@@ -53,12 +59,28 @@ class Invoice(SQLModel, table=True):
     status: str = Field(default=InvoiceStatus.issued.value, max_length=10)
     total_idr: int = Field(sa_column=Column(BigInteger, nullable=False))
     paid_idr: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    # R23: the programme's credit balance taken off at issue, and lines credited after issue
+    # because the cover they bill ended (death, termination).
+    credit_applied_idr: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    credited_idr: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     line_count: int
     due_on: date
     issued_by: str = Field(max_length=200)
     issued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The day the money was all there: the latest `paid_on` of the payments that settled it
+    # (R4 judges arrears and lapse by it).
+    settled_on: date | None = None
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def amount_due_idr(self) -> int:
+        """R23: what the region owes on it: the total less credits."""
+        return self.total_idr - self.credit_applied_idr - self.credited_idr
+
+    @property
+    def outstanding_idr(self) -> int:
+        return max(self.amount_due_idr - self.paid_idr, 0)
 
 
 class InvoiceLine(SQLModel, table=True):
@@ -93,6 +115,9 @@ class InvoiceLine(SQLModel, table=True):
     kpj_number: str = Field(max_length=11)
     amount_idr: int = Field(sa_column=Column(BigInteger, nullable=False))
     live: bool = True
+    # R23: the month is no longer covered; its amount was credited (against this invoice, or
+    # in a credit note when the invoice was already paid).
+    credited: bool = False
 
 
 class Payment(SQLModel, table=True):
@@ -118,3 +143,27 @@ class Payment(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=200)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     rejection_reason: str | None = Field(default=None, max_length=500)
+
+
+class CreditNote(SQLModel, table=True):
+    """Money paid for months whose cover ended (death, termination): the programme's, applied
+    to its next invoices and refundable when the programme ends (R23)."""
+
+    __tablename__ = "credit_notes"
+    __table_args__ = (
+        CheckConstraint("amount_idr > 0", name="amount_positive"),
+        Index("ix_credit_notes_region_code_id", "region_code", "id"),
+        Index("ix_credit_notes_program_id", "program_id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    program_id: uuid.UUID = Field(foreign_key="programs.id", nullable=False)
+    region_code: str = Field(
+        sa_column=Column(String(4), ForeignKey("regions.code"), nullable=False)
+    )
+    enrolment_id: uuid.UUID = Field(foreign_key="enrolments.id", nullable=False)
+    reason: str = Field(max_length=20)
+    from_month: str = Field(max_length=7)
+    to_month: str = Field(max_length=7)
+    amount_idr: int = Field(sa_column=Column(BigInteger, nullable=False))
+    issued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

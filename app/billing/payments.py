@@ -5,13 +5,15 @@ import uuid
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app import clock
 from app.audit.service import record
 from app.auth.subject import Subject
 from app.billing import repository
+from app.billing.credits import settle
 from app.billing.models import Invoice, InvoiceStatus, Payment, PaymentStatus
 from app.billing.schemas import PaymentCreate
 from app.db import utcnow
-from app.errors import DomainError, InvalidState
+from app.errors import DomainError, InvalidState, Unprocessable
 from app.territory import get_visible_by_id
 
 
@@ -33,7 +35,9 @@ async def report_payment(
     invoice = await repository.get_invoice(session, subject, invoice_id, for_update=True)
     if invoice.status != InvoiceStatus.issued:
         raise InvalidState(f"The invoice is {invoice.status}.", current_status=invoice.status)
-    outstanding = invoice.total_idr - invoice.paid_idr
+    if data.paid_on > clock.today():
+        raise Unprocessable("paid_on is the day of the transfer; it cannot be in the future.")
+    outstanding = invoice.outstanding_idr
     if data.amount_idr > outstanding:
         raise Overpayment(f"Rp {outstanding:,} is outstanding on this invoice.")
     taken = await session.exec(
@@ -90,9 +94,9 @@ async def confirm_payment(
         return payment  # confirming twice is harmless
     if payment.status != PaymentStatus.reported:
         raise InvalidState(f"The payment is {payment.status}.", current_status=payment.status)
-    if invoice.paid_idr + payment.amount_idr > invoice.total_idr:
+    if payment.amount_idr > invoice.outstanding_idr:
         raise WouldOverpay(
-            f"Rp {invoice.total_idr - invoice.paid_idr:,} is outstanding; this payment is "
+            f"Rp {invoice.outstanding_idr:,} is outstanding; this payment is "
             f"Rp {payment.amount_idr:,}. Reject it instead."
         )
     now = utcnow()
@@ -102,9 +106,9 @@ async def confirm_payment(
         now,
     )
     invoice.paid_idr += payment.amount_idr
-    if invoice.paid_idr == invoice.total_idr:
-        invoice.status, invoice.paid_at = InvoiceStatus.paid.value, now
     session.add_all([payment, invoice])
+    await session.flush()
+    await settle(session, invoice)
     await session.flush()
     record(
         session,

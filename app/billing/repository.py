@@ -2,13 +2,14 @@
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
-from app.billing.models import Invoice, InvoiceLine, InvoiceStatus, Payment
+from app.billing.models import CreditNote, Invoice, InvoiceLine, InvoiceStatus, Payment
 from app.db import chunks
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
@@ -56,6 +57,20 @@ async def list_invoices(
     return page_of(rows, params, lambda i: i.id)
 
 
+async def list_credit_notes(
+    session: AsyncSession,
+    subject: Subject,
+    params: PageParams,
+    *,
+    program_id: uuid.UUID | None = None,
+) -> tuple[list[CreditNote], str | None]:
+    stmt = visible(select(CreditNote), subject, CreditNote.region_code)
+    if program_id is not None:
+        stmt = stmt.where(CreditNote.program_id == program_id)
+    rows = list((await session.exec(keyset(stmt, CreditNote.id, params, uuid.UUID))).all())
+    return page_of(rows, params, lambda n: n.id)
+
+
 def line_id(text: str) -> int:
     """A line id from a cursor: plain digits within BIGINT, else not a cursor of ours."""
     if not text.isdigit() or len(text) > 18:
@@ -75,15 +90,29 @@ async def invoice_lines(
 
 async def billing_totals(
     session: AsyncSession, program_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, tuple[int, int]]:
-    """(invoiced, paid) per programme over its live invoices."""
+) -> dict[uuid.UUID, tuple[int, int, int]]:
+    """(invoiced, paid, outstanding) per programme over its live invoices; invoiced leaves out
+    months credited after issue (R23)."""
     if not program_ids:
         return {}
+    due = col(Invoice.total_idr) - col(Invoice.credit_applied_idr) - col(Invoice.credited_idr)
     rows = await session.exec(
         select(
             Invoice.program_id,
-            func.coalesce(func.sum(Invoice.total_idr), 0),
+            func.coalesce(func.sum(col(Invoice.total_idr) - col(Invoice.credited_idr)), 0),
             func.coalesce(func.sum(Invoice.paid_idr), 0),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (
+                            col(Invoice.status) == InvoiceStatus.issued.value,
+                            due - col(Invoice.paid_idr),
+                        ),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
         )
         .where(
             col(Invoice.program_id).in_(program_ids),
@@ -91,23 +120,29 @@ async def billing_totals(
         )
         .group_by(col(Invoice.program_id))
     )
-    return {pid: (int(invoiced), int(paid)) for pid, invoiced, paid in rows}
+    return {
+        pid: (int(invoiced), int(paid), int(outstanding))
+        for pid, invoiced, paid, outstanding in rows
+    }
 
 
 async def paid_months(
     session: AsyncSession, enrolment_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, frozenset[str]]:
-    """The months of each enrolment that sit on a fully paid invoice."""
-    found: dict[uuid.UUID, set[str]] = {eid: set() for eid in enrolment_ids}
+) -> dict[uuid.UUID, dict[str, date]]:
+    """For each enrolment, its months on a fully paid invoice and the day each was settled."""
+    found: dict[uuid.UUID, dict[str, date]] = {eid: {} for eid in enrolment_ids}
     for part in chunks(list(enrolment_ids)):
         rows = await session.exec(
-            select(InvoiceLine.enrolment_id, InvoiceLine.month)
+            select(InvoiceLine.enrolment_id, InvoiceLine.month, col(Invoice.settled_on))
             .join(Invoice, col(Invoice.id) == col(InvoiceLine.invoice_id))
             .where(
                 col(InvoiceLine.enrolment_id).in_(part),
                 Invoice.status == InvoiceStatus.paid.value,
+                col(InvoiceLine.credited).is_(False),
             )
         )
-        for enrolment_id, month in rows:
-            found[enrolment_id].add(month)
-    return {eid: frozenset(months) for eid, months in found.items()}
+        for enrolment_id, month, settled_on in rows:
+            # Every paid invoice has its day since the migration that set them; should one
+            # lack it, it counts from the first of its month.
+            found[enrolment_id][month] = settled_on or date.fromisoformat(f"{month}-01")
+    return found

@@ -15,6 +15,7 @@ from app.billing import invoices, payments, repository, service
 from app.billing.models import InvoiceStatus, Payment
 from app.billing.schemas import (
     CoveragePublic,
+    CreditNotePublic,
     InvoiceCreate,
     InvoiceLinePublic,
     InvoicePublic,
@@ -85,6 +86,24 @@ async def list_invoices(
         session, subject, params, program_id=program_id, status=status
     )
     return Page(items=[invoices.to_public(i) for i in rows], next_cursor=cursor)
+
+
+@router.get(
+    "/v1/credit-notes",
+    response_model=Page[CreditNotePublic],
+    responses=error_responses(*AUTH_ERRORS),
+)
+async def list_credit_notes(
+    subject: InvoiceReader,
+    session: SessionDep,
+    params: Annotated[PageParams, Depends(page_params)],
+    program_id: uuid.UUID | None = None,
+) -> Page[CreditNotePublic]:
+    """List credit notes of the caller's territory: paid months whose cover ended (R23)."""
+    rows, cursor = await repository.list_credit_notes(
+        session, subject, params, program_id=program_id
+    )
+    return Page(items=[CreditNotePublic.model_validate(n) for n in rows], next_cursor=cursor)
 
 
 @router.get(
@@ -173,6 +192,7 @@ async def cancel_invoice(
         payments.DuplicateReference,
         payments.Overpayment,
         InvalidState,
+        Unprocessable,
     ),
 )
 async def report_payment(
@@ -215,7 +235,9 @@ async def reject_payment(
 
 
 @coverage_router.get(
-    "/v1/coverage", response_model=CoveragePublic, responses=error_responses(*AUTH_ERRORS)
+    "/v1/coverage",
+    response_model=CoveragePublic,
+    responses=error_responses(*AUTH_ERRORS, service.NikInvalid),
 )
 async def get_coverage(
     subject: CoverageReader,

@@ -1,4 +1,4 @@
-"""Coverage look-ups over enrolments and paid months (R14)."""
+"""Coverage look-ups: a NIK's status on a day, and each enrolment's today (R14)."""
 
 import uuid
 from datetime import date
@@ -7,37 +7,50 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
-from app.billing import repository
-from app.billing.coverage import Cover, Coverage, coverage_on
+from app.billing.coverage import Coverage, coverage_on, paid_through
 from app.billing.schemas import CoveragePublic
+from app.enrolments.membership import chains_of
 from app.enrolments.models import VERIFIED, Enrolment
-from app.months import month_of
+from app.errors import Unprocessable
+from app.months import month_of, months_between
 from app.territory import visible
 from app.workers import nik as nik_rules
 from app.workers.repository import deceased_niks
 
 
-def cover_of(enrolment: Enrolment, paid: frozenset[str]) -> Cover:
-    return Cover(enrolment.start_month, enrolment.end_month, enrolment.registered_on, paid)
+class NikInvalid(Unprocessable):
+    code, title = "NIK_INVALID", "The NIK is not a valid NIK"
 
 
 async def enrolment_coverage(
     session: AsyncSession, enrolments: list[Enrolment], day: date
 ) -> dict[uuid.UUID, Coverage]:
-    """Coverage of each enrolment on `day` (a pending or rejected one covers nothing)."""
-    paid = await repository.paid_months(session, [e.id for e in enrolments])
-    died = await deceased_niks(session, [e.nik for e in enrolments])
-    return {
-        e.id: coverage_on(
-            day, cover_of(e, paid[e.id]) if e.status in VERIFIED else None, died.get(e.nik)
-        )
-        for e in enrolments
-    }
+    """Each enrolment on `day`: the member's status, judged over the whole membership, while
+    the enrolment holds month(day); otherwise it covers nothing. `paid_through` is the
+    enrolment's own."""
+    niks = sorted({e.nik for e in enrolments})
+    chains = await chains_of(session, niks)
+    died = await deceased_niks(session, niks)
+    month = month_of(day)
+    found: dict[uuid.UUID, Coverage] = {}
+    for e in enrolments:
+        own = chains.by_enrolment.get(e.id)
+        if own is None:
+            found[e.id] = Coverage(coverage_on(day, [], died.get(e.nik)).status)
+            continue
+        through = paid_through([(m, own) for m in months_between(own.start_month, own.end_month)])
+        holds = own.start_month <= month <= own.end_month
+        status = coverage_on(day, chains.by_nik[e.nik] if holds else [], died.get(e.nik)).status
+        found[e.id] = Coverage(status, through)
+    return found
 
 
 async def lookup(session: AsyncSession, subject: Subject, nik: str, day: date) -> CoveragePublic:
-    """A NIK's status on `day` as the caller's territory knows it; unknown → not_covered."""
+    """A NIK's status on `day`, answered only where the caller's territory holds an enrolment
+    for month(day); an unknown NIK is `not_covered`, a malformed one 422."""
     nik = nik_rules.normalise(nik)
+    if not nik_rules.is_valid(nik):
+        raise NikInvalid("A NIK has 16 digits and a valid birth date; check the number.")
     month = month_of(day)
     stmt = visible(
         select(Enrolment).where(
@@ -51,11 +64,8 @@ async def lookup(session: AsyncSession, subject: Subject, nik: str, day: date) -
     )
     enrolment = (await session.exec(stmt.order_by(col(Enrolment.registered_on)))).first()
     died = (await deceased_niks(session, [nik])).get(nik)
-    if enrolment is None:
-        coverage = coverage_on(day, None, died)
-    else:
-        paid = (await repository.paid_months(session, [enrolment.id]))[enrolment.id]
-        coverage = coverage_on(day, cover_of(enrolment, paid), died)
+    covers = (await chains_of(session, [nik])).by_nik[nik] if enrolment is not None else []
+    coverage = coverage_on(day, covers, died)
     return CoveragePublic(
         status=coverage.status,
         covered=coverage.covered,

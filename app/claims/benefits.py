@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from app.calendar import add_calendar_months, age_on
 from app.claims.models import CauseOfDeath
-from app.enrolments.eligibility import age_on
 
 
 class BenefitType(StrEnum):
@@ -18,12 +18,13 @@ class BenefitType(StrEnum):
 
 
 class EducationLevel(StrEnum):
-    not_in_school = "not_in_school"
+    not_yet_in_school = "not_yet_in_school"  # under school age: the entitlement is deferred
     tk = "tk"
     sd = "sd"
     smp = "smp"
     sma = "sma"
-    university = "university"
+    university = "university"  # or vocational training
+    none = "none"  # left school, working or married: no entitlement
 
 
 # R17: JKM for a death not from a work accident.
@@ -90,31 +91,30 @@ class Benefit:
         )
 
 
-def add_calendar_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has a 28th
+def yearly_amounts(level: EducationLevel) -> list[int]:
+    """The scholarship for each school year from the start of `level` to the end of
+    university, in order."""
+    levels = [lvl for lvl, _, _ in SCHOLARSHIP_LEVELS]
+    return [
+        amount
+        for _, amount, years in SCHOLARSHIP_LEVELS[levels.index(level) :]
+        for _ in range(years)
+    ]
 
 
 def scholarship_for(child: Child, date_of_death: date) -> Scholarship:
-    """A child's remaining entitlement from the current level on, and its first year."""
-    if age_on(child.birth_date, date_of_death) >= SCHOLARSHIP_AGE_LIMIT:
+    """R19: a child's entitlement from the current level on, one payment a year from the
+    death, never for a year that starts after the 23rd birthday; the first year's payment is
+    due now (for a child not yet in school, nothing is due this year)."""
+    age = age_on(child.birth_date, date_of_death)
+    if child.education_level is EducationLevel.none or age >= SCHOLARSHIP_AGE_LIMIT:
         return Scholarship(child.full_name, child.education_level, 0, 0)
-    levels = [level for level, _, _ in SCHOLARSHIP_LEVELS]
-    if child.education_level is EducationLevel.not_in_school:
-        remaining = SCHOLARSHIP_LEVELS  # every level is still ahead; nothing is due this year
-        first_year = 0
+    if child.education_level is EducationLevel.not_yet_in_school:
+        schedule = [0, *yearly_amounts(EducationLevel.tk)]
     else:
-        remaining = SCHOLARSHIP_LEVELS[levels.index(child.education_level) :]
-        first_year = remaining[0][1]
-    maximum = sum(amount * years for _, amount, years in remaining)
-    return Scholarship(child.full_name, child.education_level, maximum, first_year)
+        schedule = yearly_amounts(child.education_level)
+    schedule = schedule[: SCHOLARSHIP_AGE_LIMIT - age]  # payments at ages age … 22
+    return Scholarship(child.full_name, child.education_level, sum(schedule), schedule[0])
 
 
 def calculate(

@@ -47,6 +47,8 @@ class DocumentType(StrEnum):
     surat_keterangan_ahli_waris = "surat_keterangan_ahli_waris"
     buku_nikah = "buku_nikah"
     buku_tabungan = "buku_tabungan"
+    kartu_kpj = "kartu_kpj"  # the member's BPJS Ketenagakerjaan card
+    surat_pengantar_disnaker = "surat_pengantar_disnaker"  # cover letter for pemda-paid members
 
 
 class Claim(SQLModel, table=True):
@@ -86,6 +88,10 @@ class Claim(SQLModel, table=True):
     children: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # R22: the deceased's other surviving family, which decides who may claim.
+    family: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     status: str = Field(default=ClaimStatus.submitted.value, max_length=20)
     documents_note: str | None = Field(default=None, max_length=500)
     rejection_code: str | None = Field(default=None, max_length=40)
@@ -93,6 +99,7 @@ class Claim(SQLModel, table=True):
     benefit: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     benefit_total_idr: int | None = Field(default=None, sa_column=Column(BigInteger))
     payment_reference: str | None = Field(default=None, max_length=100)
+    approved_on: date | None = None
     paid_on: date | None = None
     documents_complete_on: date | None = None
     submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

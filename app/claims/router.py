@@ -2,12 +2,12 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Security, status
-from sqlmodel import select
 
 from app.auth.dependencies import AUTH_ERRORS, authenticate
 from app.auth.scopes import Scope
 from app.auth.subject import Subject
-from app.claims import service
+from app.claims import approval, filing, repository, service
+from app.claims.documents import DocumentsIncomplete, missing_documents
 from app.claims.models import Claim, ClaimStatus
 from app.claims.schemas import (
     BenefitPublic,
@@ -22,8 +22,7 @@ from app.claims.schemas import (
 from app.db import SessionDep
 from app.errors import IdempotencyConflict, InvalidState, error_responses
 from app.idempotency import IdempotencyDep
-from app.pagination import Page, PageParams, keyset, page_of, page_params
-from app.territory import visible
+from app.pagination import Page, PageParams, page_params
 from app.workers import nik as nik_rules
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
@@ -33,19 +32,19 @@ ClaimWriter = Annotated[Subject, Security(authenticate, scopes=[Scope.claims_wri
 ClaimDecider = Annotated[Subject, Security(authenticate, scopes=[Scope.claims_decide])]
 ClaimPayer = Annotated[Subject, Security(authenticate, scopes=[Scope.claims_pay])]
 
-CLAIM_404 = (service.ClaimNotFound,)
+CLAIM_404 = (repository.ClaimNotFound,)
 TRANSITION_ERRORS = (*AUTH_ERRORS, *CLAIM_404, InvalidState)
 
 
 async def publish(session: SessionDep, claims: list[Claim]) -> list[ClaimPublic]:
     """Claims as the API shows them, with their histories fetched in one query."""
-    events = await service.histories(session, [c.id for c in claims])
+    events = await repository.histories(session, [c.id for c in claims])
     return [
         ClaimPublic.model_validate(
             claim.model_dump()
             | {
                 "nik_masked": nik_rules.mask(claim.nik),
-                "missing_documents": service.missing_documents(claim),
+                "missing_documents": missing_documents(claim),
                 "benefit": BenefitPublic.model_validate(claim.benefit) if claim.benefit else None,
                 "working_days_to_payment": service.working_days_to_payment(claim),
                 "history": [
@@ -68,9 +67,11 @@ async def to_public(session: SessionDep, claim: Claim) -> ClaimPublic:
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
         *AUTH_ERRORS,
-        service.DuplicateClaim,
-        service.NotCovered,
-        service.DeathInFuture,
+        filing.DuplicateClaim,
+        filing.NotCovered,
+        filing.DeathInFuture,
+        filing.ClaimExpired,
+        filing.HeirNotEntitled,
         IdempotencyConflict,
     ),
 )
@@ -80,7 +81,7 @@ async def file_claim(
     """File a death-benefit claim for a member of the caller's territory."""
 
     async def file() -> ClaimPublic:
-        return await to_public(session, await service.file_claim(session, subject, body))
+        return await to_public(session, await filing.file_claim(session, subject, body))
 
     return await idempotency.respond(session, subject, 201, file)
 
@@ -93,11 +94,7 @@ async def list_claims(
     status: ClaimStatus | None = None,
 ) -> Page[ClaimPublic]:
     """List claims of the caller's territory."""
-    stmt = visible(select(Claim), subject, Claim.region_code)
-    if status is not None:
-        stmt = stmt.where(Claim.status == status)
-    rows = list((await session.exec(keyset(stmt, Claim.id, params, uuid.UUID))).all())
-    items, cursor = page_of(rows, params, lambda c: c.id)
+    items, cursor = await repository.list_visible(session, subject, params, status=status)
     return Page(items=await publish(session, items), next_cursor=cursor)
 
 
@@ -106,7 +103,7 @@ async def list_claims(
 )
 async def get_claim(claim_id: uuid.UUID, subject: ClaimReader, session: SessionDep) -> ClaimPublic:
     """Read a claim with its history and, once approved, its frozen benefit."""
-    return await to_public(session, await service.get_claim(session, subject, claim_id))
+    return await to_public(session, await repository.get_claim(session, subject, claim_id))
 
 
 @router.post(
@@ -150,13 +147,18 @@ async def submit_claim_documents(
 @router.post(
     "/{claim_id}/approve",
     response_model=ClaimPublic,
-    responses=error_responses(*TRANSITION_ERRORS, service.ContributionUnpaid),
+    responses=error_responses(
+        *TRANSITION_ERRORS,
+        DocumentsIncomplete,
+        approval.ContributionUnpaid,
+        approval.MembershipLapsed,
+    ),
 )
 async def approve_claim(
     claim_id: uuid.UUID, subject: ClaimDecider, session: SessionDep
 ) -> ClaimPublic:
     """BPJS: approve, freezing the benefit; the member is recorded deceased (R20)."""
-    return await to_public(session, await service.approve(session, subject, claim_id))
+    return await to_public(session, await approval.approve(session, subject, claim_id))
 
 
 @router.post(
@@ -174,7 +176,7 @@ async def reject_claim(
 @router.post(
     "/{claim_id}/pay",
     response_model=ClaimPublic,
-    responses=error_responses(*TRANSITION_ERRORS),
+    responses=error_responses(*TRANSITION_ERRORS, service.PaidBeforeApproval),
 )
 async def pay_claim(
     claim_id: uuid.UUID, body: ClaimPayment, subject: ClaimPayer, session: SessionDep

@@ -32,6 +32,15 @@ class ChildInput(BaseModel):
     education_level: EducationLevel
 
 
+class FamilyMember(BaseModel):
+    """Another surviving member of the deceased's family (R22 decides who may claim)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    relationship: Relationship
+    full_name: Text
+
+
 class ClaimCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -41,7 +50,17 @@ class ClaimCreate(BaseModel):
     death_certificate_number: Short
     claimant: Claimant
     documents: list[DocumentType] = Field(default_factory=list, max_length=20)
-    children: list[ChildInput] = Field(default_factory=list, max_length=10)
+    children: list[ChildInput] = Field(
+        default_factory=list,
+        max_length=10,
+        description="The deceased's children, in the order scholarships are given (R19)",
+    )
+    family: list[FamilyMember] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Other surviving family: the claimant must belong to the first heir group "
+        "with a living member (R22)",
+    )
 
 
 class DocumentsSubmission(BaseModel):
@@ -110,12 +129,14 @@ class ClaimPublic(BaseModel):
     status: ClaimStatus
     claimant_name: str
     claimant_relationship: Relationship
+    family: list[FamilyMember]
     documents: list[DocumentType]
     missing_documents: list[DocumentType]
     documents_note: str | None
     rejection_code: str | None
     rejection_detail: str | None
     benefit: BenefitPublic | None
+    approved_on: date | None
     payment_reference: str | None
     paid_on: date | None
     submitted_at: datetime

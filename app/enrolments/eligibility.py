@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from app.calendar import age_on
 from app.errors import Reason
-from app.months import first_day
+from app.months import month_of
 from app.workers import nik as nik_rules
 from app.workers.nik import Sex
 
@@ -19,6 +20,7 @@ class ReasonCode(StrEnum):
     DECEASED = "DECEASED"
     PROGRAM_CLOSED = "PROGRAM_CLOSED"
     OUTSIDE_PROGRAM_WINDOW = "OUTSIDE_PROGRAM_WINDOW"
+    START_BEFORE_REGISTRATION = "START_BEFORE_REGISTRATION"
     BUDGET_EXHAUSTED = "BUDGET_EXHAUSTED"
     QUOTA_REACHED = "QUOTA_REACHED"
     DUPLICATE_IN_FILE = "DUPLICATE_IN_FILE"
@@ -43,16 +45,13 @@ class ProgramTerms:
     max_age: int
 
 
-def age_on(birth_date: date, day: date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def reason(code: ReasonCode, detail: str) -> Reason:
     return Reason(code=code.value, detail=detail)
 
 
-def person_reasons(person: Person, terms: ProgramTerms, start_month: str) -> list[Reason]:
-    """Everything about the person alone: NIK, birth data, age, domicile."""
+def person_reasons(person: Person, terms: ProgramTerms, registered_on: date) -> list[Reason]:
+    """Everything about the person alone: NIK, birth data, age on the registration date (R8),
+    domicile."""
     reasons = []
     if not nik_rules.is_valid(person.nik):
         reasons.append(reason(ReasonCode.NIK_INVALID, "The NIK is not a valid 16-digit NIK."))
@@ -65,12 +64,13 @@ def person_reasons(person: Person, terms: ProgramTerms, start_month: str) -> lis
                     f"The NIK does not agree with the stated {' and '.join(wrong)}.",
                 )
             )
-    age = age_on(person.birth_date, first_day(start_month))
+    age = age_on(person.birth_date, registered_on)
     if not terms.min_age <= age <= terms.max_age:
         reasons.append(
             reason(
                 ReasonCode.AGE_OUT_OF_RANGE,
-                f"Age {age} at {start_month} is outside {terms.min_age}-{terms.max_age}.",
+                f"Age {age} on {registered_on.isoformat()} (registration) is outside "
+                f"{terms.min_age}-{terms.max_age}.",
             )
         )
     if person.domicile_region_code != terms.region_code:
@@ -94,6 +94,20 @@ def program_reasons(terms: ProgramTerms, start_month: str, end_month: str) -> li
             )
         )
     return reasons
+
+
+def start_reasons(start_month: str, registered_on: date) -> list[Reason]:
+    """R9: cover is never bought for time already past."""
+    registration_month = month_of(registered_on)
+    if start_month >= registration_month:
+        return []
+    return [
+        reason(
+            ReasonCode.START_BEFORE_REGISTRATION,
+            f"start_month {start_month} is before the registration month {registration_month}; "
+            f"omit start_month or give {registration_month} or later.",
+        )
+    ]
 
 
 def standing_reasons(*, already_enrolled: bool, deceased: bool) -> list[Reason]:

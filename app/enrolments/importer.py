@@ -5,6 +5,7 @@ import csv
 import io
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,11 +17,12 @@ from app.audit.service import record
 from app.auth.subject import Subject
 from app.db import new_id, utcnow
 from app.enrolments import eligibility, repository
+from app.enrolments.assessment import price, terms, window
 from app.enrolments.eligibility import ReasonCode, reason
 from app.enrolments.models import Enrolment
 from app.enrolments.schemas import ImportRejection, ImportReport
-from app.enrolments.service import commit_budget, price, terms, window
 from app.errors import DomainError, PayloadTooLarge, Reason
+from app.programs import budget
 from app.programs.costing import Occupation
 from app.programs.models import Program
 from app.programs.repository import get_visible as get_program
@@ -123,10 +125,13 @@ def _assess_rows(
     end: str,
     covered: set[str],
     dead: dict[str, Any],
+    registered_on: date,
 ) -> None:
     """File order against the budget: each accepted row spends before the next is judged."""
     program_terms = terms(program)
-    window_reasons = eligibility.program_reasons(program_terms, start, end)
+    window_reasons = eligibility.program_reasons(
+        program_terms, start, end
+    ) + eligibility.start_reasons(start, registered_on)
     remaining = program.budget_idr - program.committed_idr
     enrolled = program.enrolled_workers
     prices: dict[Occupation, tuple[int, int]] = {}
@@ -137,7 +142,8 @@ def _assess_rows(
         person = eligibility.Person(
             row.nik, row.worker.birth_date, row.worker.sex, row.worker.domicile_region_code
         )
-        row.reasons += eligibility.person_reasons(person, program_terms, start) + window_reasons
+        row.reasons += eligibility.person_reasons(person, program_terms, registered_on)
+        row.reasons += window_reasons
         if nik_rules.is_valid(row.nik):
             if row.nik in seen:
                 row.reasons.append(
@@ -165,12 +171,17 @@ def _assess_rows(
 
 
 async def _write(
-    session: AsyncSession, program: Program, accepted: list[Row], start: str, end: str
+    session: AsyncSession,
+    program: Program,
+    accepted: list[Row],
+    start: str,
+    end: str,
+    registered_on: date,
 ) -> None:
     existing = await worker_repository.workers_by_nik(
         session, program.region_code, [r.nik for r in accepted]
     )
-    now, today = utcnow(), clock.today()
+    now = utcnow()
     new_workers: list[dict[str, Any]] = []
     refreshed: list[dict[str, Any]] = []
     enrolments: list[dict[str, Any]] = []
@@ -205,7 +216,7 @@ async def _write(
                 "end_month": end,
                 "monthly_contribution_idr": row.monthly_idr,
                 "cost_idr": row.cost_idr,
-                "registered_on": today,
+                "registered_on": registered_on,
                 "created_at": now,
                 "updated_at": now,
             }
@@ -222,7 +233,7 @@ async def _write(
     if enrolments:
         table = Enrolment.__table__  # type: ignore[attr-defined]
         await session.exec(insert(table), params=enrolments)
-    commit_budget(program, sum(r.cost_idr for r in accepted), len(accepted))
+    budget.reserve(program, sum(r.cost_idr for r in accepted), len(accepted))
     session.add(program)
     await session.flush()
 
@@ -239,7 +250,8 @@ async def import_roster(
 ) -> ImportReport:
     program = await get_program(session, subject, program_id, for_update=not dry_run)
     raw_rows = read_roster(body, max_rows)
-    start, end = window(program, start_month)
+    today = clock.today()
+    start, end = window(program, start_month, today)
     rows = [parse_row(number, raw) for number, raw in enumerate(raw_rows, start=1)]
     valid_niks = sorted({r.nik for r in rows if r.worker is not None and nik_rules.is_valid(r.nik)})
     if not dry_run:
@@ -247,10 +259,10 @@ async def import_roster(
         await worker_repository.lock_persons(session, valid_niks)
     covered = await repository.niks_with_cover(session, valid_niks, start, end)
     dead = await worker_repository.deceased_niks(session, valid_niks)
-    _assess_rows(rows, program, start, end, covered, dead)
+    _assess_rows(rows, program, start, end, covered, dead, today)
     accepted = [r for r in rows if not r.reasons]
     if not dry_run:
-        await _write(session, program, accepted, start, end)
+        await _write(session, program, accepted, start, end, today)
         record(
             session,
             subject,

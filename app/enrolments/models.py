@@ -4,7 +4,15 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, String
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+)
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, new_id, utcnow
@@ -45,6 +53,14 @@ class Enrolment(SQLModel, table=True):
             "status = 'pending' OR status = 'rejected' OR kpj_number IS NOT NULL",
             name="kpj_when_verified",
         ),
+        # R10: the KPJ on an enrolment is its person's membership number, so a KPJ can never
+        # belong to two NIKs, however many enrolments a person has over the years.
+        ForeignKeyConstraint(
+            ["nik", "kpj_number"],
+            ["persons.nik", "persons.kpj_number"],
+            name="fk_enrolments_nik_kpj_number_persons",
+        ),
+        Index("ix_enrolments_kpj_number", "kpj_number"),
         Index("ix_enrolments_nik_status", "nik", "status"),
         Index("ix_enrolments_program_id_status", "program_id", "status"),
         Index("ix_enrolments_region_code_id", "region_code", "id"),
@@ -64,7 +80,7 @@ class Enrolment(SQLModel, table=True):
     monthly_contribution_idr: int = Field(sa_column=Column(BigInteger, nullable=False))
     cost_idr: int = Field(sa_column=Column(BigInteger, nullable=False))
     registered_on: date
-    kpj_number: str | None = Field(default=None, max_length=11, unique=True)
+    kpj_number: str | None = Field(default=None, max_length=11)
     activated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     rejection_reason: str | None = Field(default=None, max_length=500)
     termination_reason: str | None = Field(default=None, max_length=20)

@@ -8,8 +8,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
 from app.db import chunks
-from app.enrolments.models import COVERING, Enrolment
-from app.errors import NotFound
+from app.enrolments.models import COVERING, Enrolment, EnrolmentStatus
+from app.errors import InvalidState, NotFound
 from app.pagination import PageParams, keyset, page_of
 from app.territory import get_visible_by_id, visible
 
@@ -24,6 +24,15 @@ async def get_visible(
     return await get_visible_by_id(
         session, subject, Enrolment, enrolment_id, EnrolmentNotFound, for_update=for_update
     )
+
+
+def require_status(enrolment: Enrolment, *allowed: EnrolmentStatus) -> None:
+    if enrolment.status not in allowed:
+        raise InvalidState(
+            f"The enrolment is {enrolment.status}; this needs "
+            f"{' or '.join(s.value for s in allowed)}.",
+            current_status=enrolment.status,
+        )
 
 
 async def niks_with_cover(

@@ -11,7 +11,7 @@ from app.auth.subject import Subject
 from app.billing.service import enrolment_coverage
 from app.config import Settings, get_settings
 from app.db import SessionDep
-from app.enrolments import importer, repository, service
+from app.enrolments import assessment, ending, importer, repository, service, verification
 from app.enrolments.models import Enrolment, EnrolmentStatus, TerminationReason
 from app.enrolments.schemas import (
     ActivateRequest,
@@ -81,7 +81,7 @@ async def check_eligibility(
     body: EligibilityCheckRequest, subject: EnrolmentReader, session: SessionDep
 ) -> EligibilityResult:
     """Would this person be accepted by this programme now? Nothing is stored."""
-    return await service.check_eligibility(
+    return await assessment.check_eligibility(
         session, subject, body.program_id, body.worker, body.start_month
     )
 
@@ -170,7 +170,7 @@ async def activate_enrolments(
     program_id: uuid.UUID, body: BulkActivateRequest, subject: Verifier, session: SessionDep
 ) -> BulkActivateResult:
     """BPJS: activate every pending enrolment of the programme, or the listed ones."""
-    activated, skipped = await service.activate_many(
+    activated, skipped = await verification.activate_many(
         session, subject, program_id, body.enrolment_ids
     )
     return BulkActivateResult(activated=activated, skipped=skipped)
@@ -216,13 +216,15 @@ async def get_enrolment(
 @router.post(
     "/v1/enrolments/{enrolment_id}/activate",
     response_model=EnrolmentPublic,
-    responses=error_responses(*AUTH_ERRORS, *ENROLMENT_404, service.KpjTaken),
+    responses=error_responses(
+        *AUTH_ERRORS, *ENROLMENT_404, verification.KpjTaken, verification.KpjMismatch
+    ),
 )
 async def activate_enrolment(
     enrolment_id: uuid.UUID, body: ActivateRequest, subject: Verifier, session: SessionDep
 ) -> EnrolmentPublic:
     """BPJS: verify a pending enrolment and give it a KPJ number."""
-    enrolment = await service.activate(session, subject, enrolment_id, body.kpj_number)
+    enrolment = await verification.activate(session, subject, enrolment_id, body.kpj_number)
     return await to_public(session, enrolment)
 
 
@@ -236,7 +238,7 @@ async def reject_enrolment(
 ) -> EnrolmentPublic:
     """BPJS: reject a pending enrolment; its whole cost returns to the budget."""
     return await to_public(
-        session, await service.reject(session, subject, enrolment_id, body.reason)
+        session, await verification.reject(session, subject, enrolment_id, body.reason)
     )
 
 
@@ -251,7 +253,7 @@ async def terminate_enrolment(
     """End an active enrolment after `last_month`; later months return to the budget."""
     return await to_public(
         session,
-        await service.terminate(
+        await ending.terminate(
             session, subject, enrolment_id, TerminationReason(body.reason), body.last_month
         ),
     )

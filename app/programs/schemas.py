@@ -71,7 +71,16 @@ class BudgetFigures(BaseModel):
     committed_idr: int
     invoiced_idr: int
     paid_idr: int
-    outstanding_idr: int = Field(description="Invoiced but not yet paid")
+    outstanding_idr: int = Field(description="Due on issued invoices and not yet paid")
+    credited_idr: int = Field(
+        description="Every credit note: money paid for months whose cover ended (R23)"
+    )
+    credit_balance_idr: int = Field(
+        description="Credit notes not yet applied to an invoice (applied to the next one)"
+    )
+    refundable_idr: int = Field(
+        description="The credit balance once the programme has ended or closed: to refund"
+    )
     remaining_idr: int = Field(description="Budget not yet committed")
     capacity_workers: int = Field(
         description="How many more workers the remaining money covers for the remaining months"

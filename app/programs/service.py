@@ -1,11 +1,14 @@
 """Programmes: creation, revision, closing and the budget figures (R5, R6)."""
 
+from dataclasses import dataclass
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import clock
 from app.audit.service import record
 from app.auth.scopes import Role
 from app.auth.subject import Subject
+from app.billing.credits import credit_figures
 from app.billing.repository import billing_totals
 from app.db import utcnow
 from app.errors import DomainError, Forbidden, Unprocessable
@@ -34,15 +37,34 @@ def remaining_window(program: Program) -> tuple[str, str]:
     return max(program.coverage_start, month_of(clock.today())), program.coverage_end
 
 
-def budget_figures(program: Program, invoiced_idr: int = 0, paid_idr: int = 0) -> BudgetFigures:
+@dataclass(frozen=True)
+class Billed:
+    """What billing knows of a programme's money."""
+
+    invoiced_idr: int = 0
+    paid_idr: int = 0
+    outstanding_idr: int = 0
+    credited_idr: int = 0
+    credit_applied_idr: int = 0
+
+
+def has_ended(program: Program) -> bool:
+    return program.status == ProgramStatus.closed or program.coverage_end < month_of(clock.today())
+
+
+def budget_figures(program: Program, billed: Billed = Billed()) -> BudgetFigures:
     remaining = program.budget_idr - program.committed_idr
     start, end = remaining_window(program)
+    balance = billed.credited_idr - billed.credit_applied_idr
     return BudgetFigures(
         budget_idr=program.budget_idr,
         committed_idr=program.committed_idr,
-        invoiced_idr=invoiced_idr,
-        paid_idr=paid_idr,
-        outstanding_idr=invoiced_idr - paid_idr,
+        invoiced_idr=billed.invoiced_idr,
+        paid_idr=billed.paid_idr,
+        outstanding_idr=billed.outstanding_idr,
+        credited_idr=billed.credited_idr,
+        credit_balance_idr=balance,
+        refundable_idr=balance if has_ended(program) else 0,
         remaining_idr=remaining,
         capacity_workers=costing.capacity_workers(
             remaining,
@@ -54,7 +76,7 @@ def budget_figures(program: Program, invoiced_idr: int = 0, paid_idr: int = 0) -
     )
 
 
-def to_public(program: Program, invoiced_idr: int = 0, paid_idr: int = 0) -> ProgramPublic:
+def to_public(program: Program, billed: Billed = Billed()) -> ProgramPublic:
     return ProgramPublic.model_validate(
         {
             **program.model_dump(),
@@ -64,15 +86,20 @@ def to_public(program: Program, invoiced_idr: int = 0, paid_idr: int = 0) -> Pro
                 Occupation.lainnya,
                 program.declared_income_idr,
             ),
-            "budget": budget_figures(program, invoiced_idr, paid_idr),
+            "budget": budget_figures(program, billed),
         }
     )
 
 
 async def publish(session: AsyncSession, programs: list[Program]) -> list[ProgramPublic]:
     """Programmes as the API shows them, with invoiced and paid money from billing."""
-    totals = await billing_totals(session, [p.id for p in programs])
-    return [to_public(p, *totals.get(p.id, (0, 0))) for p in programs]
+    ids = [p.id for p in programs]
+    totals = await billing_totals(session, ids)
+    credits = await credit_figures(session, ids)
+    return [
+        to_public(p, Billed(*totals.get(p.id, (0, 0, 0)), *credits.get(p.id, (0, 0))))
+        for p in programs
+    ]
 
 
 async def create_program(session: AsyncSession, subject: Subject, data: ProgramCreate) -> Program:

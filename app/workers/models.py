@@ -14,8 +14,13 @@ class Person(SQLModel, table=True):
     get two covering enrolments for the same month, whichever regions ask at once."""
 
     __tablename__ = "persons"
+    # The target of enrolments' (nik, kpj_number) foreign key: an enrolment's KPJ is its
+    # person's.
+    __table_args__ = (UniqueConstraint("nik", "kpj_number", name="uq_persons_nik_kpj_number"),)
 
     nik: str = Field(primary_key=True, min_length=16, max_length=16)
+    # R10: the membership number is the person's for life, never another person's.
+    kpj_number: str | None = Field(default=None, max_length=11, unique=True)
     died_on: date | None = None
     death_claim_id: uuid.UUID | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

@@ -1,9 +1,11 @@
 """Shared steps for billing tests: an active, enrolled workforce and its invoice."""
 
+from datetime import date
 from typing import Any
 
 import httpx
 
+from app import clock
 from tests.conftest import BPJS_PASURUAN, auth
 from tests.factories import create_program, worker
 
@@ -63,10 +65,13 @@ async def pay_in_full(
     invoice: dict[str, Any],
     region: str = "3514",
     reference: str = "TRF-1",
+    paid_on: date | None = None,
 ) -> dict[str, Any]:
+    """Report and confirm the whole amount due, transferred on `paid_on` (default: today)."""
+    day = (paid_on or clock.today()).isoformat()
     reported = await client.post(
         f"/v1/invoices/{invoice['id']}/payments",
-        json={"amount_idr": invoice["total_idr"], "paid_on": "2026-01-10", "reference": reference},
+        json={"amount_idr": invoice["amount_due_idr"], "paid_on": day, "reference": reference},
         headers=auth("pemda", region=region),
     )
     assert reported.status_code == 201, reported.text

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("regions")
 
 @pytest.fixture(autouse=True)
 def early_january(frozen_today: Any) -> None:
-    frozen_today(date(2026, 1, 5))
+    frozen_today(date(2026, 1, 1))
 
 
 async def coverage(client: httpx.AsyncClient, nik: str, on: str | None = None) -> dict[str, Any]:
@@ -57,7 +57,7 @@ class TestIssueInvoice:
         assert today["nik_masked"] == "*" * 12 + nik[-4:]
         assert len(today["kpj_number"]) == 11
         assert nik not in str(today)
-        before = await coverage(client, nik, "2026-01-04")
+        before = await coverage(client, nik, "2025-12-31")
         assert (before["status"], before["covered"]) == ("not_covered", False)
         shown = (
             await client.get(f"/v1/enrolments/{enrolments[0]['id']}", headers=auth(**PEMDA_3514))
@@ -213,7 +213,7 @@ class TestCancel:
         invoice = (await issue(client, program["id"], "2026-01", "2026-03")).json()
         reported = await client.post(
             f"/v1/invoices/{invoice['id']}/payments",
-            json={"amount_idr": 16_800, "paid_on": "2026-01-10", "reference": "A"},
+            json={"amount_idr": 16_800, "paid_on": "2026-01-01", "reference": "A"},
             headers=auth(**PEMDA_3514),
         )
         await client.post(f"/v1/payments/{reported.json()['id']}/confirm", headers=BPJS)
@@ -229,25 +229,25 @@ class TestPayments:
         pemda = auth(**PEMDA_3514)
         too_much = await client.post(
             url,
-            json={"amount_idr": 50_401, "paid_on": "2026-01-10", "reference": "X"},
+            json={"amount_idr": 50_401, "paid_on": "2026-01-01", "reference": "X"},
             headers=pemda,
         )
         assert_problem(too_much, 422, "OVERPAYMENT")
         first = await client.post(
             url,
-            json={"amount_idr": 20_000, "paid_on": "2026-01-10", "reference": "BANK-1"},
+            json={"amount_idr": 20_000, "paid_on": "2026-01-01", "reference": "BANK-1"},
             headers=pemda,
         )
         assert first.status_code == 201 and first.json()["status"] == "reported"
         same_ref = await client.post(
             url,
-            json={"amount_idr": 1_000, "paid_on": "2026-01-10", "reference": "BANK-1"},
+            json={"amount_idr": 1_000, "paid_on": "2026-01-01", "reference": "BANK-1"},
             headers=pemda,
         )
         assert_problem(same_ref, 409, "DUPLICATE_REFERENCE")
         other = await client.post(
             url,
-            json={"amount_idr": 1_000, "paid_on": "2026-01-10", "reference": "BANK-2"},
+            json={"amount_idr": 1_000, "paid_on": "2026-01-01", "reference": "BANK-2"},
             headers=auth(**PEMDA_3575),
         )
         assert_problem(other, 404, "INVOICE_NOT_FOUND")
@@ -257,7 +257,7 @@ class TestPayments:
             {"paid_on": "yesterday"},
             {"reference": ""},
         ):
-            body = {"amount_idr": 1, "paid_on": "2026-01-10", "reference": "Z"} | bad
+            body = {"amount_idr": 1, "paid_on": "2026-01-01", "reference": "Z"} | bad
             assert_problem(await client.post(url, json=body, headers=pemda), 422)
 
     async def test_confirmation_is_bpjs_only_and_harmless_twice(
@@ -268,7 +268,7 @@ class TestPayments:
         reported = (
             await client.post(
                 f"/v1/invoices/{invoice['id']}/payments",
-                json={"amount_idr": 50_400, "paid_on": "2026-01-10", "reference": "R"},
+                json={"amount_idr": 50_400, "paid_on": "2026-01-01", "reference": "R"},
                 headers=auth(**PEMDA_3514),
             )
         ).json()
@@ -292,7 +292,7 @@ class TestPayments:
         reported = (
             await client.post(
                 f"/v1/invoices/{invoice['id']}/payments",
-                json={"amount_idr": 16_800, "paid_on": "2026-01-10", "reference": "R"},
+                json={"amount_idr": 16_800, "paid_on": "2026-01-01", "reference": "R"},
                 headers=auth(**PEMDA_3514),
             )
         ).json()
@@ -316,7 +316,7 @@ class TestPayments:
         for i in range(20):  # 20 × 16,800 = 336,000 reported against 201,600
             reported = await client.post(
                 f"/v1/invoices/{invoice['id']}/payments",
-                json={"amount_idr": 16_800, "paid_on": "2026-01-10", "reference": f"T{i}"},
+                json={"amount_idr": 16_800, "paid_on": "2026-01-01", "reference": f"T{i}"},
                 headers=auth(**PEMDA_3514),
             )
             ids.append(reported.json()["id"])
@@ -330,9 +330,11 @@ class TestPayments:
 
 
 class TestTerminationAfterBilling:
-    async def test_billed_months_stay_committed_so_the_money_is_not_spent_twice(
+    async def test_paid_months_after_the_end_become_a_credit_that_pays_the_next_invoice(
         self, client: httpx.AsyncClient
     ) -> None:
+        """R23: 12 months paid up front, terminated after January: 11 months come back as a
+        credit note, the money is spent again on a new member, and never twice."""
         program, enrolments = await active_workers(client, 1, budget_idr=201_600)
         invoice = (await issue(client, program["id"], "2026-01", "2026-12")).json()
         await pay_in_full(client, invoice)
@@ -342,11 +344,31 @@ class TestTerminationAfterBilling:
             headers=auth(**PEMDA_3514),
         )
         assert ended.status_code == 200, ended.text
-        budget = (
-            await client.get(f"/v1/programs/{program['id']}", headers=auth(**PEMDA_3514))
-        ).json()["budget"]
-        assert budget["committed_idr"] >= budget["paid_idr"] == 201_600
-        assert budget["remaining_idr"] == 0
+        url = f"/v1/programs/{program['id']}"
+        budget = (await client.get(url, headers=auth(**PEMDA_3514))).json()["budget"]
+        assert (budget["committed_idr"], budget["paid_idr"]) == (16_800, 201_600)
+        assert (budget["credited_idr"], budget["credit_balance_idr"]) == (184_800, 184_800)
+        assert budget["remaining_idr"] == 184_800
+        notes = (await client.get("/v1/credit-notes", headers=auth(**PEMDA_3514))).json()
+        [note] = notes["items"]
+        assert (note["from_month"], note["to_month"], note["amount_idr"]) == (
+            "2026-02",
+            "2026-12",
+            11 * 16_800,
+        )
+        newcomer = await client.post(
+            f"{url}/enrolments",
+            json={"worker": worker(2), "start_month": "2026-02"},
+            headers=auth(**PEMDA_3514),
+        )
+        assert newcomer.status_code == 201, newcomer.text
+        await client.post(f"{url}/enrolments/activate", json={}, headers=BPJS)
+        second = (await issue(client, program["id"], "2026-02", "2026-12")).json()
+        assert (second["total_idr"], second["credit_applied_idr"]) == (184_800, 184_800)
+        assert (second["amount_due_idr"], second["status"]) == (0, "paid")
+        budget = (await client.get(url, headers=auth(**PEMDA_3514))).json()["budget"]
+        assert (budget["credit_balance_idr"], budget["remaining_idr"]) == (0, 0)
+        assert budget["paid_idr"] == 201_600  # the region paid once for both
 
 
 class TestCoverageLookup:
@@ -360,8 +382,10 @@ class TestCoverageLookup:
             False,
             None,
         )
-        garbage = await coverage(client, "not-a-nik")
-        assert garbage["status"] == "not_covered"
+        garbage = await client.get(
+            "/v1/coverage", params={"nik": "not-a-nik"}, headers=auth("service")
+        )
+        assert_problem(garbage, 422, "NIK_INVALID")
         missing = await client.get("/v1/coverage", headers=auth("service"))
         assert_problem(missing, 422)
         bad_day = await client.get(
@@ -394,24 +418,29 @@ class TestCoverageOverTime:
         assert (await coverage(client, nik))["status"] == "payment_pending"
         frozen_today(date(2026, 2, 16))
         assert (await coverage(client, nik))["status"] == "in_arrears"
-        frozen_today(date(2026, 4, 16))  # February, March, April unpaid past due
+        frozen_today(date(2026, 5, 15))  # February, March, April unpaid past due: arrears
+        assert (await coverage(client, nik))["status"] == "in_arrears"
+        frozen_today(date(2026, 5, 16))  # the 4th month, May, past due too: lapsed
         lapsed = await coverage(client, nik)
         assert (lapsed["status"], lapsed["paid_through"]) == ("lapsed", "2026-01")
         assert (await coverage(client, nik, "2026-01-20"))["status"] == "covered"
 
-    async def test_a_backdated_enrolment_is_due_14_days_after_registration(
+    async def test_the_registration_month_is_due_14_days_after_a_late_registration(
         self, client: httpx.AsyncClient, frozen_today: Any
     ) -> None:
         frozen_today(date(2026, 3, 20))
-        _program, enrolments = await active_workers(client, 1, start_month="2026-01")
-        assert enrolments[0]["registered_on"] == "2026-03-20"
+        _program, enrolments = await active_workers(client, 1, start_month=None)
+        assert (enrolments[0]["registered_on"], enrolments[0]["start_month"]) == (
+            "2026-03-20",
+            "2026-03",
+        )
         nik = worker(1)["nik"]
-        frozen_today(date(2026, 4, 3))  # registered + 14 days: January–March not yet past due
+        frozen_today(date(2026, 4, 3))  # registered + 14 days: March not yet past due
         assert (await coverage(client, nik))["status"] == "payment_pending"
         frozen_today(date(2026, 4, 4))
-        assert (await coverage(client, nik))["status"] == "lapsed"
+        assert (await coverage(client, nik))["status"] == "in_arrears"
         # Cover is never bought after the event: before registration is not covered.
-        assert (await coverage(client, nik, "2026-02-10"))["status"] == "not_covered"
+        assert (await coverage(client, nik, "2026-03-19"))["status"] == "not_covered"
 
 
 class TestAudit:

@@ -44,7 +44,19 @@ ENTITLEMENT_BY_LEVEL = {
     EducationLevel.smp: (75_000_000, 2_000_000),  # 3×2 + 3×3 + 5×12
     EducationLevel.sma: (69_000_000, 3_000_000),  # 3×3 + 5×12
     EducationLevel.university: (60_000_000, 12_000_000),  # 5×12
-    EducationLevel.not_in_school: (87_000_000, 0),  # every level ahead, nothing due yet
+    EducationLevel.not_yet_in_school: (87_000_000, 0),  # every level ahead, nothing due yet
+    EducationLevel.none: (0, 0),  # left school, working or married
+}
+# The youngest usual age at each level on LONG_AFTER_START, so that no year is cut by the
+# 23rd birthday: 3 (not yet in school), 4 (TK), 6 (SD), 12 (SMP), 15 (SMA), 18 (university).
+USUAL_BIRTH = {
+    EducationLevel.not_yet_in_school: date(2024, 1, 1),
+    EducationLevel.tk: date(2023, 1, 1),
+    EducationLevel.sd: date(2021, 1, 1),
+    EducationLevel.smp: date(2015, 1, 1),
+    EducationLevel.sma: date(2012, 1, 1),
+    EducationLevel.university: date(2009, 1, 1),
+    EducationLevel.none: date(2007, 1, 1),
 }
 
 
@@ -52,9 +64,9 @@ def child(
     level: EducationLevel = EducationLevel.sd,
     *,
     name: str = "Anak",
-    born: date = date(2016, 3, 10),
+    born: date | None = None,
 ) -> Child:
-    return Child(full_name=name, birth_date=born, education_level=level)
+    return Child(full_name=name, birth_date=born or USUAL_BIRTH[level], education_level=level)
 
 
 def benefit(
@@ -244,22 +256,37 @@ class TestScholarshipForOneChild:
             assert entitlement <= 87_000_000
 
     def test_a_child_not_yet_in_school_holds_87_million_with_nothing_due_this_year(self) -> None:
-        scholarship = scholarship_for(child(EducationLevel.not_in_school), LONG_AFTER_START)
+        scholarship = scholarship_for(child(EducationLevel.not_yet_in_school), LONG_AFTER_START)
         assert scholarship.max_entitlement_idr == 87_000_000
         assert scholarship.first_year_idr == 0
 
-    def test_a_child_one_day_short_of_23_is_still_entitled(self) -> None:
+    def test_a_child_one_day_short_of_23_is_still_entitled_to_this_year(self) -> None:
         young = child(EducationLevel.university, born=date(2003, 10, 15))
-        assert scholarship_for(young, date(2026, 10, 14)).max_entitlement_idr == 60_000_000
+        found = scholarship_for(young, date(2026, 10, 14))
+        assert (found.max_entitlement_idr, found.first_year_idr) == (12_000_000, 12_000_000)
 
-    @pytest.mark.parametrize("died", [date(2026, 10, 15), date(2026, 10, 16), date(2030, 1, 1)])
-    def test_a_child_aged_23_or_more_on_the_date_of_death_gets_nothing(self, died: date) -> None:
-        adult = child(EducationLevel.university, name="Budi", born=date(2003, 10, 15))
-        assert scholarship_for(adult, died) == Scholarship("Budi", EducationLevel.university, 0, 0)
+    def test_a_22_year_old_student_holds_one_year_of_university_not_five(self) -> None:
+        """The issue's case: university money ends at 23, so 12 M, not 60 M."""
+        student = child(EducationLevel.university, born=date(2004, 3, 1))
+        assert scholarship_for(student, date(2026, 8, 20)) == Scholarship(
+            "Anak", EducationLevel.university, 12_000_000, 12_000_000
+        )
 
-    def test_a_child_born_on_the_day_of_death_is_entitled(self) -> None:
-        newborn = child(EducationLevel.not_in_school, born=LONG_AFTER_START)
-        assert scholarship_for(newborn, LONG_AFTER_START).max_entitlement_idr == 87_000_000
+    @pytest.mark.parametrize(
+        ("level", "born", "maximum"),
+        [
+            (EducationLevel.sma, date(2006, 1, 1), 3 * 3_000_000),  # 20: 3 years, all SMA
+            (EducationLevel.smp, date(2006, 1, 1), 3 * 2_000_000),  # 20 and still in SMP
+            # 13 in SD: 10 years left = 6 SD + 3 SMP + 1 SMA.
+            (EducationLevel.sd, date(2013, 7, 1), 6 * 1_500_000 + 3 * 2_000_000 + 3_000_000),
+            (EducationLevel.university, date(2007, 1, 1), 4 * 12_000_000),  # 19: 4 years
+        ],
+    )
+    def test_years_past_the_23rd_birthday_never_count(
+        self, level: EducationLevel, born: date, maximum: int
+    ) -> None:
+        found = scholarship_for(child(level, born=born), date(2026, 8, 20))
+        assert found.max_entitlement_idr == maximum
 
 
 class TestScholarshipsInTheBenefit:
@@ -281,7 +308,7 @@ class TestScholarshipsInTheBenefit:
 
     def test_two_children_hold_at_most_174_million(self) -> None:
         paid = benefit(
-            children=(child(EducationLevel.tk, name="A"), child(EducationLevel.not_in_school))
+            children=(child(EducationLevel.tk, name="A"), child(EducationLevel.not_yet_in_school))
         )
         assert sum(s.max_entitlement_idr for s in paid.scholarships) == 174_000_000
         assert paid.total_idr == JKM_FULL_IDR + 1_500_000
@@ -297,6 +324,19 @@ class TestScholarshipsInTheBenefit:
         assert [s.child for s in paid.scholarships] == ["Satu", "Dua"]
         assert paid.scholarship_first_year_idr == 3_500_000
         assert paid.total_idr == JKM_FULL_IDR + 3_500_000
+
+    def test_a_child_who_left_school_does_not_take_a_place_from_a_younger_one(self) -> None:
+        """The issue's case: a 20-year-old who left school, then a 13-year-old in SMP."""
+        paid = benefit(
+            cause=CauseOfDeath.work_accident,
+            date_of_death=date(2026, 8, 20),
+            children=(
+                child(EducationLevel.none, name="Sulung", born=date(2006, 2, 1)),
+                child(EducationLevel.smp, name="Tengah", born=date(2013, 2, 1)),
+                child(EducationLevel.sd, name="Bungsu", born=date(2018, 2, 1)),
+            ),
+        )
+        assert [s.child for s in paid.scholarships] == ["Tengah", "Bungsu"]
 
     def test_a_child_aged_23_does_not_use_up_a_place(self) -> None:
         died = date(2027, 6, 15)
@@ -315,7 +355,7 @@ class TestScholarshipsInTheBenefit:
         paid = benefit(
             children=(
                 child(EducationLevel.university, name="A", born=date(1990, 1, 1)),
-                child(EducationLevel.not_in_school, name="B", born=date(1995, 1, 1)),
+                child(EducationLevel.not_yet_in_school, name="B", born=date(1995, 1, 1)),
             )
         )
         assert paid.scholarships == ()
@@ -351,7 +391,7 @@ class TestScholarshipsInTheBenefit:
         assert paid.total_idr == JKK_AT_1M_IDR + 12_000_000
 
     def test_a_child_not_in_school_adds_nothing_to_what_is_paid_now(self) -> None:
-        paid = benefit(children=(child(EducationLevel.not_in_school),))
+        paid = benefit(children=(child(EducationLevel.not_yet_in_school),))
         assert len(paid.scholarships) == 1
         assert paid.total_idr == JKM_FULL_IDR
 

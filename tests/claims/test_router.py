@@ -21,6 +21,8 @@ ALL_DOCUMENTS = [
     "surat_keterangan_ahli_waris",
     "buku_tabungan",
     "buku_nikah",
+    "kartu_kpj",
+    "surat_pengantar_disnaker",
 ]
 
 
@@ -142,8 +144,10 @@ class TestBenefitOnApproval:
         assert benefit["scholarship_first_year_idr"] == 4_500_000
         assert benefit["total_idr"] == 74_500_000
         assert [(s["child"], s["max_entitlement_idr"]) for s in benefit["scholarships"]] == [
-            ("Anak SD", 6 * 1_500_000 + 3 * 2_000_000 + 3 * 3_000_000 + 5 * 12_000_000),
-            ("Anak SMA", 3 * 3_000_000 + 5 * 12_000_000),
+            # 9 years old: 14 payments before the 23rd birthday (6 SD, 3 SMP, 3 SMA, 2 univ).
+            ("Anak SD", 6 * 1_500_000 + 3 * 2_000_000 + 3 * 3_000_000 + 2 * 12_000_000),
+            # 16 years old: 7 payments (3 SMA, 4 university).
+            ("Anak SMA", 3 * 3_000_000 + 4 * 12_000_000),
         ]
 
     async def test_under_jkm_no_scholarship_before_36_months(

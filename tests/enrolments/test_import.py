@@ -36,11 +36,6 @@ async def figures(client: httpx.AsyncClient, program_id: str) -> dict[str, Any]:
     return result
 
 
-@pytest.fixture(autouse=True)
-def in_november(frozen_today: Any) -> None:
-    frozen_today(date(2026, 11, 22))
-
-
 class TestKabPasuruanRoster:
     async def test_28448_rows_against_rp_2_8_billion_accepts_27777(
         self, client: httpx.AsyncClient
@@ -103,6 +98,31 @@ class TestPenajamPaserUtara:
         assert [r["code"] for r in assert_problem(last, 422, "INELIGIBLE")["reasons"]] == [
             "BUDGET_EXHAUSTED"
         ]
+
+
+class TestNoBackdating:
+    async def test_a_start_month_before_the_registration_month_refuses_every_row(
+        self, client: httpx.AsyncClient, frozen_today: Any
+    ) -> None:
+        """R9: a roster uploaded on 20 May cannot buy April; the rows say why."""
+        frozen_today(date(2026, 5, 20))
+        program = await create_program(client, coverage_start="2026-01", coverage_end="2026-12")
+        roster = to_csv(roster_rows(3))
+        report = (await upload(client, program["id"], roster, start_month="2026-04")).json()
+        assert (report["accepted"], report["rejected"]) == (0, 3)
+        assert {x["code"] for r in report["rejections"] for x in r["reasons"]} == {
+            "START_BEFORE_REGISTRATION"
+        }
+        assert (await figures(client, program["id"]))["committed_idr"] == 0
+
+    async def test_without_start_month_cover_starts_in_the_registration_month(
+        self, client: httpx.AsyncClient, frozen_today: Any
+    ) -> None:
+        frozen_today(date(2026, 5, 20))
+        program = await create_program(client, coverage_start="2026-01", coverage_end="2026-12")
+        report = (await upload(client, program["id"], to_csv(roster_rows(2)))).json()
+        assert (report["accepted"], report["start_month"]) == (2, "2026-05")
+        assert report["accepted_cost_idr"] == 2 * 8 * 16_800
 
 
 class TestRowReasons:
@@ -245,4 +265,6 @@ class TestRefusals:
         second = await upload(client, program["id"], body, headers=key)
         assert first.json() == second.json()
         assert first.json()["accepted"] == 5
-        assert (await figures(client, program["id"]))["committed_idr"] == 5 * 16_800 * 2
+        assert (await figures(client, program["id"]))[
+            "committed_idr"
+        ] == 5 * 16_800 * 6  # July-December

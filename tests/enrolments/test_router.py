@@ -74,14 +74,20 @@ class TestEnrol:
         body = (await enrol(client, program["id"], {"worker": worker()})).json()
         assert (body["start_month"], body["cost_idr"]) == ("2026-09", 4 * 16_800)
 
-    async def test_a_backdated_start_inside_the_window_is_allowed(
+    async def test_a_start_before_the_registration_month_is_refused(
         self, client: httpx.AsyncClient, program: dict[str, Any], frozen_today: Any
     ) -> None:
+        """R9: registered on 3 September, cover cannot be bought for July and August."""
         frozen_today(date(2026, 9, 3))
-        body = (
-            await enrol(client, program["id"], {"worker": worker(), "start_month": "2026-07"})
-        ).json()
-        assert body["start_month"] == "2026-07"
+        body = {"worker": worker(), "start_month": "2026-07"}
+        problem = assert_problem(await enrol(client, program["id"], body), 422, "INELIGIBLE")
+        assert [r["code"] for r in problem["reasons"]] == ["START_BEFORE_REGISTRATION"]
+        assert await reasons_for(client, program["id"], worker(), start_month="2026-08") == {
+            "START_BEFORE_REGISTRATION"
+        }
+        assert await reasons_for(client, program["id"], worker(), start_month="2026-09") == set()
+        figures = await client.get(f"/v1/programs/{program['id']}", headers=auth(**PEMDA_3514))
+        assert figures.json()["budget"]["committed_idr"] == 0
 
     async def test_ineligible_is_422_with_every_reason(
         self, client: httpx.AsyncClient, program: dict[str, Any]
@@ -183,9 +189,10 @@ class TestEligibilityReasons:
         assert woman["nik"][6:8] == "57"
         assert await reasons_for(client, program["id"], woman) == set()
 
-    async def test_age_outside_15_to_65_at_the_start_month(
-        self, client: httpx.AsyncClient, program: dict[str, Any]
+    async def test_age_outside_15_to_65_on_the_registration_date(
+        self, client: httpx.AsyncClient, program: dict[str, Any], frozen_today: Any
     ) -> None:
+        frozen_today(date(2026, 7, 1))
         too_young = worker(birth=date(2011, 7, 2))  # 14 on 2026-07-01
         just_15 = worker(birth=date(2011, 7, 1), serial=2)
         just_65 = worker(birth=date(1961, 7, 1), serial=3)  # 65 on 2026-07-01
@@ -236,7 +243,7 @@ class TestEligibilityReasons:
     async def test_closed_programme_and_months_outside_its_window(
         self, client: httpx.AsyncClient, program: dict[str, Any]
     ) -> None:
-        assert await reasons_for(client, program["id"], worker(), start_month="2026-06") == {
+        assert await reasons_for(client, program["id"], worker(), start_month="2027-01") == {
             "OUTSIDE_PROGRAM_WINDOW"
         }
         await client.patch(

@@ -33,6 +33,9 @@ class TestCreateProgram:
             "invoiced_idr": 0,
             "paid_idr": 0,
             "outstanding_idr": 0,
+            "credited_idr": 0,
+            "credit_balance_idr": 0,
+            "refundable_idr": 0,
             "remaining_idr": 2_800_000_000,
             # DESIGN.md: Rp 2.8 billion for July–December covers 27,777 workers, not 28,448.
             "capacity_workers": 27_777,
