@@ -78,18 +78,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     """SQLite: enforce foreign keys and take the write lock at BEGIN (it ignores FOR UPDATE).
 
     The pysqlite driver's own transaction handling is switched off so that SQLAlchemy's
-    BEGIN is the one that runs (SQLAlchemy's documented pysqlite workaround).
+    BEGIN is the one that runs (SQLAlchemy's documented pysqlite workaround). Migrations turn
+    foreign keys off: batch mode rebuilds a table by dropping it, which SQLite refuses while
+    other rows refer to it (SQLite's documented procedure; migrations check them after).
     """
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
@@ -99,10 +101,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> AsyncEngine:
+def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 

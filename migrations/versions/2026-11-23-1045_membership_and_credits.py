@@ -43,14 +43,15 @@ def _persons_hold_kpj() -> None:
         " WHERE e.nik = persons.nik AND e.kpj_number IS NOT NULL"
         " ORDER BY e.activated_at, e.created_at, e.id LIMIT 1)"
     )
+    with op.batch_alter_table('enrolments', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_enrolments_kpj_number'), type_='unique')
+        batch_op.create_index('ix_enrolments_kpj_number', ['kpj_number'], unique=False)
     op.execute(
         "UPDATE enrolments SET kpj_number = ("
         " SELECT p.kpj_number FROM persons p WHERE p.nik = enrolments.nik)"
         " WHERE kpj_number IS NOT NULL"
     )
     with op.batch_alter_table('enrolments', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_enrolments_kpj_number'), type_='unique')
-        batch_op.create_index('ix_enrolments_kpj_number', ['kpj_number'], unique=False)
         batch_op.create_foreign_key('fk_enrolments_nik_kpj_number_persons', 'persons', ['nik', 'kpj_number'], ['nik', 'kpj_number'])
 
 
