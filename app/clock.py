@@ -23,7 +23,8 @@ def today() -> date:
 
 
 @contextmanager
-def freeze(day: date) -> Iterator[None]:
+def freeze(day: date | None) -> Iterator[None]:
+    """Fix today for the block; None lifts an outer freeze (APP_TODAY or the real date)."""
     global _frozen
     previous, _frozen = _frozen, day
     try:
