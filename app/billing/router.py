@@ -41,7 +41,15 @@ CoverageReader = Annotated[Subject, Security(authenticate, scopes=[Scope.coverag
 
 INVOICE_404 = (repository.InvoiceNotFound,)
 PAYMENT_404 = (repository.PaymentNotFound,)
-LINE_COLUMNS = ["month", "nik", "full_name", "kpj_number", "amount_idr", "enrolment_id"]
+LINE_COLUMNS = [
+    "month",
+    "nik",
+    "full_name",
+    "kpj_number",
+    "amount_idr",
+    "enrolment_id",
+    "credited",  # R23: cover for the month ended; its amount was credited
+]
 
 
 def payment_public(payment: Payment) -> PaymentPublic:
@@ -148,6 +156,7 @@ async def list_invoice_lines(
                     line.kpj_number,
                     line.amount_idr,
                     line.enrolment_id,
+                    "true" if line.credited else "false",
                 ]
             )
         return Response(

@@ -304,6 +304,11 @@ class TestCreditsAfterDeath:
             "items"
         ]
         assert all(line["credited"] for line in lines)
+        exported = await client.get(
+            f"/v1/invoices/{later['id']}/lines", headers=PEMDA | {"Accept": "text/csv"}
+        )
+        rows = exported.text.strip().splitlines()
+        assert rows[0].endswith(",credited") and all(r.endswith(",true") for r in rows[1:])
         figures = await budget(client, program)
         assert figures["invoiced_idr"] == 6 * 16_800
         assert figures["outstanding_idr"] == 0
