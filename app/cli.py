@@ -95,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the API (no migration)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, help="worker processes (default: the WEB_CONCURRENCY setting)"
+    )
 
     clients = sub.add_parser("clients", help="API clients").add_subparsers(
         dest="action", required=True
@@ -127,10 +130,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, workers: int | None = None) -> None:
     import uvicorn
 
-    uvicorn.run("app.main:app", host=host, port=port, proxy_headers=True)
+    uvicorn.run(
+        "app.main:app",
+        host=host,
+        port=port,
+        proxy_headers=True,
+        workers=workers or get_settings().web_concurrency,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -150,7 +159,7 @@ def main(argv: list[str] | None = None) -> None:
             if not args.no_serve:
                 _serve(args.host, args.port)
         elif args.command == "serve":
-            _serve(args.host, args.port)
+            _serve(args.host, args.port, args.workers)
         elif args.command == "clients":
             asyncio.run(_create_client(args))
         elif args.command == "tokens":

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # The business date (DESIGN §3): outside production it may be fixed for the whole process,
     # so that a trainer or an acceptance tester can replay a programme year.
     app_today: date | None = None
+    # Worker processes of `python -m app serve` and the container: one per core is the usual
+    # start (each holds its own connection pool of up to 30 PostgreSQL connections).
+    web_concurrency: int = Field(default=1, ge=1, le=64)
 
     @model_validator(mode="after")
     def _secret_strength(self) -> Self:
