@@ -36,8 +36,11 @@ class Settings(BaseSettings):
     # so that a trainer or an acceptance tester can replay a programme year.
     app_today: date | None = None
     # Worker processes of `python -m app serve` and the container: one per core is the usual
-    # start (each holds its own connection pool of up to 30 PostgreSQL connections).
+    # start (each holds its own pool of DATABASE_POOL_SIZE PostgreSQL connections).
     web_concurrency: int = Field(default=1, ge=1, le=64)
+    # PostgreSQL connections per worker process (workers × pool ≤ the server's max_connections).
+    database_pool_size: int = Field(default=20, ge=1, le=500)
+    database_pool_timeout_seconds: float = Field(default=30, gt=0, le=600)
 
     @model_validator(mode="after")
     def _secret_strength(self) -> Self:
@@ -59,6 +62,11 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+async def current_settings() -> Settings:
+    """The settings as a request dependency (async: no thread-pool hop per request)."""
+    return get_settings()
 
 
 def describe(error: ValidationError) -> str:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -98,7 +98,12 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads take no lock at BEGIN: under WAL they see a snapshot and never wait for a writer.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "jamsos_read_only"  # an execution option of the engine that serves reads
 
 
 def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
@@ -106,39 +111,71 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # No pre-ping: it would cost a round trip on every checkout. A connection the server
+    # dropped fails its request once and is discarded by the pool; recycling keeps
+    # connections younger than any idle timeout in between.
+    # A fixed pool: connections beyond the pool's size would be opened and closed under load
+    # (a connect costs more than the query); requests beyond it wait for a free one.
+    settings = get_settings()
+    return create_async_engine(
+        url,
+        pool_size=settings.database_pool_size,
+        max_overflow=0,
+        pool_timeout=settings.database_pool_timeout_seconds,
+        pool_recycle=1800,
+    )
+
+
+def reading(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for reads. PostgreSQL: autocommit, so no BEGIN and COMMIT round trips —
+    under READ COMMITTED each statement sees its own snapshot inside a transaction too.
+    SQLite: a deferred BEGIN, which takes no write lock."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{READ_ONLY: True})
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 class _Database:
     engine: AsyncEngine | None = None
+    reader: AsyncEngine | None = None
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    read_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
     def configure(self, url: str) -> AsyncEngine:
         self.engine = make_engine(url)
+        self.reader = reading(self.engine)
         self.sessionmaker = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+        self.read_sessionmaker = async_sessionmaker(
+            self.reader, class_=AsyncSession, expire_on_commit=False
+        )
         return self.engine
 
-    def get_sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+    def get_sessionmaker(self, *, read_only: bool = False) -> async_sessionmaker[AsyncSession]:
         if self.sessionmaker is None:
             self.configure(get_settings().database_url)
-        assert self.sessionmaker is not None
-        return self.sessionmaker
+        maker = self.read_sessionmaker if read_only else self.sessionmaker
+        assert maker is not None
+        return maker
 
     async def dispose(self) -> None:
         if self.engine is not None:
             await self.engine.dispose()
-        self.engine = None
-        self.sessionmaker = None
+        self.engine = self.reader = None
+        self.sessionmaker = self.read_sessionmaker = None
 
 
 database = _Database()
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-async def get_session() -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed before the response is sent, else rolled back."""
-    async with database.get_sessionmaker()() as session:
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed before the response is sent, else rolled back.
+    GET and HEAD change nothing, so they read without taking locks or opening a transaction."""
+    maker = database.get_sessionmaker(read_only=request.method in READ_METHODS)
+    async with maker() as session:
         try:
             yield session
             await session.commit()

@@ -1,5 +1,6 @@
 """Liveness and readiness probes."""
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic.config import Config
@@ -27,7 +28,9 @@ class Readiness(BaseModel):
     migration: str
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str | None:
+    """The newest migration this code knows (read once: the scripts do not change at run time)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(config).get_current_head()
@@ -44,8 +47,8 @@ async def readyz() -> Readiness | JSONResponse:
     """The database answers and its schema is at the newest migration."""
     try:
         database.get_sessionmaker()
-        assert database.engine is not None
-        async with database.engine.connect() as connection:
+        assert database.reader is not None
+        async with database.reader.connect() as connection:
             current = (
                 await connection.execute(text("SELECT version_num FROM alembic_version"))
             ).scalar()

@@ -44,7 +44,7 @@ IdempotencyKeyHeader = Annotated[
 
 
 class Idempotency:
-    def __init__(self, request: Request, key: IdempotencyKeyHeader = None) -> None:
+    def __init__(self, request: Request, key: str | None) -> None:
         self.request = request
         self.key = key
         self.request_hash = ""
@@ -107,4 +107,8 @@ class Idempotency:
         return result
 
 
-IdempotencyDep = Annotated[Idempotency, Depends()]
+async def idempotency(request: Request, key: IdempotencyKeyHeader = None) -> Idempotency:
+    return Idempotency(request, key)
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(idempotency)]

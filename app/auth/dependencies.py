@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2, S
 from app.auth.scopes import BPJS_ONLY_SCOPES, SCOPE_DESCRIPTIONS, Role
 from app.auth.subject import Subject
 from app.auth.tokens import InvalidToken, verify_token
-from app.config import Settings, get_settings
+from app.config import Settings, current_settings
 from app.errors import Forbidden, Unauthenticated
 from app.observability import current_actor
 
@@ -43,7 +43,7 @@ def _challenge(scopes: SecurityScopes, error: str | None = None) -> dict[str, st
 async def authenticate(
     request: Request,
     security_scopes: SecurityScopes,
-    settings: Annotated[Settings, Depends(get_settings)],
+    settings: Annotated[Settings, Depends(current_settings)],
     _oauth: Annotated[str | None, Depends(oauth2_scheme)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Subject:

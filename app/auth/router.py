@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Header, Response
 from pydantic import BaseModel
 
 from app.auth import service
-from app.config import Settings, get_settings
+from app.config import Settings, current_settings
 from app.db import SessionDep
 from app.errors import error_responses
 
@@ -41,7 +41,7 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
 async def issue_token(
     session: SessionDep,
     response: Response,
-    settings: Annotated[Settings, Depends(get_settings)],
+    settings: Annotated[Settings, Depends(current_settings)],
     grant_type: Annotated[str, Form(max_length=40)],
     client_id: Annotated[str | None, Form(max_length=64)] = None,
     client_secret: Annotated[str | None, Form(max_length=200)] = None,

@@ -23,6 +23,7 @@ from app.billing.models import (
     Payment,
     PaymentStatus,
 )
+from app.billing.repository import billing_totals
 from app.db import utcnow
 from app.enrolments.models import Enrolment
 
@@ -138,27 +139,5 @@ async def credit_figures(
 ) -> dict[uuid.UUID, tuple[int, int]]:
     """(credited, applied) per programme: all its credit notes, and what its live invoices
     drew from them."""
-    if not program_ids:
-        return {}
-    credited = dict(
-        (
-            await session.exec(
-                select(CreditNote.program_id, func.sum(CreditNote.amount_idr))
-                .where(col(CreditNote.program_id).in_(program_ids))
-                .group_by(col(CreditNote.program_id))
-            )
-        ).all()
-    )
-    applied = dict(
-        (
-            await session.exec(
-                select(Invoice.program_id, func.sum(Invoice.credit_applied_idr))
-                .where(
-                    col(Invoice.program_id).in_(program_ids),
-                    Invoice.status != InvoiceStatus.cancelled.value,
-                )
-                .group_by(col(Invoice.program_id))
-            )
-        ).all()
-    )
-    return {pid: (int(credited.get(pid) or 0), int(applied.get(pid) or 0)) for pid in program_ids}
+    totals = await billing_totals(session, program_ids)
+    return {pid: (figures[3], figures[4]) for pid, figures in totals.items()}

@@ -2,15 +2,15 @@
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import BigInteger, case, func, literal, union_all
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
 from app.billing.models import CreditNote, Invoice, InvoiceLine, InvoiceStatus, Payment
-from app.db import chunks
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
 from app.territory import get_visible_by_id, visible
@@ -90,59 +90,53 @@ async def invoice_lines(
 
 async def billing_totals(
     session: AsyncSession, program_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, tuple[int, int, int]]:
-    """(invoiced, paid, outstanding) per programme over its live invoices; invoiced leaves out
-    months credited after issue (R23)."""
+) -> dict[uuid.UUID, tuple[int, int, int, int, int]]:
+    """(invoiced, paid, outstanding, credited, credit applied) per programme, in one statement:
+    its live invoices (invoiced leaves out months credited after issue, R23) and all its
+    credit notes."""
     if not program_ids:
         return {}
     due = col(Invoice.total_idr) - col(Invoice.credit_applied_idr) - col(Invoice.credited_idr)
-    rows = await session.exec(
-        select(
-            Invoice.program_id,
-            func.coalesce(func.sum(col(Invoice.total_idr) - col(Invoice.credited_idr)), 0),
-            func.coalesce(func.sum(Invoice.paid_idr), 0),
-            func.coalesce(
-                func.sum(
-                    case(
-                        (
-                            col(Invoice.status) == InvoiceStatus.issued.value,
-                            due - col(Invoice.paid_idr),
-                        ),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
+    zero = literal(0, BigInteger)
+    invoices: Any = (
+        sa_select(
+            col(Invoice.program_id).label("program_id"),
+            func.sum(col(Invoice.total_idr) - col(Invoice.credited_idr)).label("invoiced"),
+            func.sum(Invoice.paid_idr).label("paid"),
+            func.sum(
+                case(
+                    (
+                        col(Invoice.status) == InvoiceStatus.issued.value,
+                        due - col(Invoice.paid_idr),
+                    ),
+                    else_=0,
+                )
+            ).label("outstanding"),
+            zero.label("credited"),
+            func.sum(Invoice.credit_applied_idr).label("applied"),
         )
         .where(
             col(Invoice.program_id).in_(program_ids),
-            Invoice.status != InvoiceStatus.cancelled.value,
+            col(Invoice.status) != InvoiceStatus.cancelled.value,
         )
         .group_by(col(Invoice.program_id))
     )
-    return {
-        pid: (int(invoiced), int(paid), int(outstanding))
-        for pid, invoiced, paid, outstanding in rows
-    }
-
-
-async def paid_months(
-    session: AsyncSession, enrolment_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, dict[str, date]]:
-    """For each enrolment, its months on a fully paid invoice and the day each was settled."""
-    found: dict[uuid.UUID, dict[str, date]] = {eid: {} for eid in enrolment_ids}
-    for part in chunks(list(enrolment_ids)):
-        rows = await session.exec(
-            select(InvoiceLine.enrolment_id, InvoiceLine.month, col(Invoice.settled_on))
-            .join(Invoice, col(Invoice.id) == col(InvoiceLine.invoice_id))
-            .where(
-                col(InvoiceLine.enrolment_id).in_(part),
-                Invoice.status == InvoiceStatus.paid.value,
-                col(InvoiceLine.credited).is_(False),
-            )
+    notes = (
+        sa_select(
+            col(CreditNote.program_id),
+            zero,
+            zero,
+            zero,
+            func.sum(CreditNote.amount_idr),
+            zero,
         )
-        for enrolment_id, month, settled_on in rows:
-            # Every paid invoice has its day since the migration that set them; should one
-            # lack it, it counts from the first of its month.
-            found[enrolment_id][month] = settled_on or date.fromisoformat(f"{month}-01")
-    return found
+        .where(col(CreditNote.program_id).in_(program_ids))
+        .group_by(col(CreditNote.program_id))
+    )
+    totals = {pid: [0, 0, 0, 0, 0] for pid in program_ids}
+    connection = await session.connection()  # a UNION is Core, beyond sqlmodel's exec
+    rows: Any = await connection.execute(union_all(invoices, notes))
+    for row in rows:
+        pid, figures = row[0], row[1:]
+        totals[pid] = [a + int(b or 0) for a, b in zip(totals[pid], figures, strict=True)]
+    return {pid: (a, b, c, d, e) for pid, (a, b, c, d, e) in totals.items()}

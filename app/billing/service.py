@@ -3,19 +3,16 @@
 import uuid
 from datetime import date
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
 from app.billing.coverage import Coverage, coverage_on, paid_through
 from app.billing.schemas import CoveragePublic
 from app.enrolments.membership import chains_of
-from app.enrolments.models import VERIFIED, Enrolment
+from app.enrolments.models import Enrolment
 from app.errors import Unprocessable
 from app.months import month_of, months_between
-from app.territory import visible
 from app.workers import nik as nik_rules
-from app.workers.repository import deceased_niks
 
 
 class NikInvalid(Unprocessable):
@@ -28,9 +25,8 @@ async def enrolment_coverage(
     """Each enrolment on `day`: the member's status, judged over the whole membership, while
     the enrolment holds month(day); otherwise it covers nothing. `paid_through` is the
     enrolment's own."""
-    niks = sorted({e.nik for e in enrolments})
-    chains = await chains_of(session, niks)
-    died = await deceased_niks(session, niks)
+    chains = await chains_of(session, sorted({e.nik for e in enrolments}))
+    died = chains.died
     month = month_of(day)
     found: dict[uuid.UUID, Coverage] = {}
     for e in enrolments:
@@ -52,20 +48,18 @@ async def lookup(session: AsyncSession, subject: Subject, nik: str, day: date) -
     if not nik_rules.is_valid(nik):
         raise NikInvalid("A NIK has 16 digits and a valid birth date; check the number.")
     month = month_of(day)
-    stmt = visible(
-        select(Enrolment).where(
-            Enrolment.nik == nik,
-            col(Enrolment.status).in_(VERIFIED),
-            Enrolment.start_month <= month,
-            Enrolment.end_month >= month,
+    chains = await chains_of(session, [nik])
+    enrolment = next(
+        (
+            h
+            for h in chains.held[nik]
+            if h.cover.start_month <= month <= h.cover.end_month
+            and (subject.regions is None or h.region_code in subject.regions)
         ),
-        subject,
-        Enrolment.region_code,
+        None,
     )
-    enrolment = (await session.exec(stmt.order_by(col(Enrolment.registered_on)))).first()
-    died = (await deceased_niks(session, [nik])).get(nik)
-    covers = (await chains_of(session, [nik])).by_nik[nik] if enrolment is not None else []
-    coverage = coverage_on(day, covers, died)
+    covers = chains.by_nik[nik] if enrolment is not None else []
+    coverage = coverage_on(day, covers, chains.died.get(nik))
     return CoveragePublic(
         status=coverage.status,
         covered=coverage.covered,

@@ -2,38 +2,96 @@
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
-from sqlmodel import col, select
+from sqlalchemy import and_
+from sqlalchemy import select as sa_select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.billing.coverage import Cover
-from app.billing.repository import paid_months
+from app.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from app.db import chunks
 from app.enrolments.models import VERIFIED, Enrolment
+from app.workers.models import Person
+
+
+@dataclass(frozen=True)
+class Held:
+    """A verified enrolment with what a coverage answer shows of it."""
+
+    id: uuid.UUID
+    region_code: str
+    kpj_number: str | None
+    cover: Cover
 
 
 @dataclass(frozen=True)
 class Chains:
     by_nik: dict[str, list[Cover]]  # every NIK asked for, possibly with no cover
     by_enrolment: dict[uuid.UUID, Cover]
+    held: dict[str, list[Held]] = field(default_factory=dict)  # by NIK, registration order
+    died: dict[str, date] = field(default_factory=dict)  # the NIKs recorded dead
 
 
 async def chains_of(session: AsyncSession, niks: Sequence[str]) -> Chains:
     """Each NIK's verified enrolments in every region (the membership is the person's), with
-    the days their months were paid."""
-    enrolments: list[Enrolment] = []
-    for part in chunks(sorted(set(niks))):
-        enrolments += await session.exec(
-            select(Enrolment).where(
-                col(Enrolment.nik).in_(part), col(Enrolment.status).in_(VERIFIED)
-            )
+    the days their months were paid, and its death if recorded — in one statement."""
+    paid = (
+        sa_select(col(InvoiceLine.enrolment_id), col(InvoiceLine.month), col(Invoice.settled_on))
+        .join(Invoice, col(Invoice.id) == col(InvoiceLine.invoice_id))
+        .where(
+            col(Invoice.status) == InvoiceStatus.paid.value,
+            col(InvoiceLine.live).is_(True),  # always so on a paid invoice; lets the index serve
+            col(InvoiceLine.credited).is_(False),
         )
-    settled = await paid_months(session, [e.id for e in enrolments])
-    by_enrolment = {
-        e.id: Cover(e.start_month, e.end_month, e.registered_on, settled[e.id]) for e in enrolments
-    }
-    by_nik: dict[str, list[Cover]] = {nik: [] for nik in niks}
-    for e in enrolments:
-        by_nik[e.nik].append(by_enrolment[e.id])
-    return Chains(by_nik, by_enrolment)
+        .subquery()
+    )
+    enrolment_columns = (
+        col(Enrolment.id),
+        col(Enrolment.region_code),
+        col(Enrolment.kpj_number),
+        col(Enrolment.start_month),
+        col(Enrolment.end_month),
+        col(Enrolment.registered_on),
+    )
+    found: dict[uuid.UUID, tuple[str, str, str | None, str, str, date]] = {}
+    settled: dict[uuid.UUID, dict[str, date]] = {}
+    died: dict[str, date] = {}
+    connection = await session.connection()  # a column select beyond sqlmodel's exec
+    for part in chunks(sorted(set(niks))):
+        rows = await connection.execute(
+            sa_select(
+                col(Person.nik),
+                col(Person.died_on),
+                *enrolment_columns,
+                paid.c.month,
+                paid.c.settled_on,
+            )
+            .select_from(Person)
+            .outerjoin(
+                Enrolment,
+                and_(col(Enrolment.nik) == col(Person.nik), col(Enrolment.status).in_(VERIFIED)),
+            )
+            .outerjoin(paid, paid.c.enrolment_id == col(Enrolment.id))
+            .where(col(Person.nik).in_(part))
+            .order_by(col(Enrolment.registered_on), col(Enrolment.id))
+        )
+        for nik, died_on, eid, region, kpj, start, end, registered, month, settled_on in rows:
+            if died_on is not None:
+                died[nik] = died_on
+            if eid is None:
+                continue
+            found[eid] = (nik, region, kpj, start, end, registered)
+            months = settled.setdefault(eid, {})
+            if month is not None:
+                # Every paid invoice has its day since the migration that set them; should one
+                # lack it, it counts from the first of its month.
+                months[month] = settled_on or date.fromisoformat(f"{month}-01")
+    held: dict[str, list[Held]] = {nik: [] for nik in niks}
+    for eid, (nik, region, kpj, start, end, registered) in found.items():
+        held[nik].append(Held(eid, region, kpj, Cover(start, end, registered, settled[eid])))
+    by_nik = {nik: [h.cover for h in enrolled] for nik, enrolled in held.items()}
+    by_enrolment = {h.id: h.cover for enrolled in held.values() for h in enrolled}
+    return Chains(by_nik, by_enrolment, held, died)

@@ -9,7 +9,7 @@ from app.auth.dependencies import AUTH_ERRORS, authenticate
 from app.auth.scopes import Scope
 from app.auth.subject import Subject
 from app.billing.service import enrolment_coverage
-from app.config import Settings, get_settings
+from app.config import Settings, current_settings
 from app.db import SessionDep
 from app.enrolments import assessment, ending, importer, repository, service, verification
 from app.enrolments.models import Enrolment, EnrolmentStatus, TerminationReason
@@ -139,7 +139,7 @@ async def import_enrolments(
     subject: EnrolmentWriter,
     session: SessionDep,
     idempotency: IdempotencyDep,
-    settings: Annotated[Settings, Depends(get_settings)],
+    settings: Annotated[Settings, Depends(current_settings)],
     dry_run: bool = False,
     start_month: Annotated[Month | None, Query(description="Applies to every row")] = None,
 ) -> Any:

@@ -8,7 +8,6 @@ from app import clock
 from app.audit.service import record
 from app.auth.scopes import Role
 from app.auth.subject import Subject
-from app.billing.credits import credit_figures
 from app.billing.repository import billing_totals
 from app.db import utcnow
 from app.errors import DomainError, Forbidden, Unprocessable
@@ -95,11 +94,7 @@ async def publish(session: AsyncSession, programs: list[Program]) -> list[Progra
     """Programmes as the API shows them, with invoiced and paid money from billing."""
     ids = [p.id for p in programs]
     totals = await billing_totals(session, ids)
-    credits = await credit_figures(session, ids)
-    return [
-        to_public(p, Billed(*totals.get(p.id, (0, 0, 0)), *credits.get(p.id, (0, 0))))
-        for p in programs
-    ]
+    return [to_public(p, Billed(*totals[p.id])) for p in programs]
 
 
 async def create_program(session: AsyncSession, subject: Subject, data: ProgramCreate) -> Program:

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from app.auth.tokens import InvalidToken, issue_token, verify_token
-from app.config import Settings, get_settings
+from app.config import Settings, current_settings, get_settings
 from app.main import app
 from tests.conftest import assert_problem, bearer, make_token
 
@@ -172,7 +172,7 @@ class TestForgedTokensOverHttp:
         self, client: httpx.AsyncClient, public_pem: str
     ) -> None:
         configured = get_settings().model_copy(update={"jwt_public_key": public_pem})
-        app.dependency_overrides[get_settings] = lambda: configured
+        app.dependency_overrides[current_settings] = lambda: configured
         try:
             response = await client.get(
                 "/v1/regions", headers=bearer(hs256(claims(), public_pem.encode()))
@@ -185,7 +185,7 @@ class TestForgedTokensOverHttp:
         self, client: httpx.AsyncClient, public_pem: str, rsa_key: rsa.RSAPrivateKey
     ) -> None:
         configured = get_settings().model_copy(update={"jwt_public_key": public_pem})
-        app.dependency_overrides[get_settings] = lambda: configured
+        app.dependency_overrides[current_settings] = lambda: configured
         try:
             response = await client.get("/v1/regions", headers=bearer(rs256(claims(), rsa_key)))
         finally:

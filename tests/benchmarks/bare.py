@@ -14,7 +14,8 @@ from fastapi import FastAPI, HTTPException
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-engine = create_async_engine(os.environ["DATABASE_URL"], pool_size=10, max_overflow=20)
+# The service's pool settings (DATABASE_POOL_SIZE's default), so both hold as many connections.
+engine = create_async_engine(os.environ["DATABASE_URL"], pool_size=20, max_overflow=0)
 app = FastAPI()
 
 READ = text("SELECT id, name, budget_idr, committed_idr FROM programs WHERE id = :id")

@@ -246,11 +246,11 @@ class TestRefusals:
 
     async def test_too_many_rows_is_413(self, client: httpx.AsyncClient) -> None:
         program = await create_program(client)
-        from app.config import get_settings
+        from app.config import current_settings, get_settings
         from app.main import app
 
         small = get_settings().model_copy(update={"max_csv_rows": 5})
-        app.dependency_overrides[get_settings] = lambda: small
+        app.dependency_overrides[current_settings] = lambda: small
         try:
             response = await upload(client, program["id"], to_csv(roster_rows(6)))
         finally:
