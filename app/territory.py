@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
@@ -32,14 +32,17 @@ async def get_visible_by_id(
     *,
     for_update: bool = False,
 ) -> M:
-    """One tenant-owned row by id, or `not_found` alike for missing and out-of-territory."""
-    table: Any = model
-    stmt = visible(select(model).where(table.id == object_id), subject, table.region_code)
-    if for_update:
+    """One tenant-owned row by id, or `not_found` alike for missing and out-of-territory.
+    Read by primary key (the session's identity map first), then judged by its region."""
+    row = await session.get(
+        model,
+        object_id,
+        with_for_update=for_update,
         # populate_existing: a row read earlier in this transaction without the lock must be
         # refreshed with what the lock holder committed, not served stale from the session.
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    row = (await session.exec(stmt)).first()
-    if row is None:
+        populate_existing=for_update,
+    )
+    region = getattr(row, "region_code", None)
+    if row is None or (subject.regions is not None and region not in subject.regions):
         raise not_found(f"No {not_found.title.removeprefix('No such ')} {object_id}.")
     return row

@@ -45,9 +45,37 @@ def _key_for(settings: Settings, algorithm: Any) -> str:
     raise InvalidToken("algorithm not accepted")
 
 
+# Callers reuse a token for its whole life (an hour by default), and checking the signature
+# and claims costs more than the rest of a small request. A token that verified once is
+# remembered — keyed by the token itself and every setting that judged it — until it expires.
+_VERIFIED_MAX = 4096
+_verified: dict[tuple[str, ...], dict[str, Any]] = {}
+
+
 def verify_token(settings: Settings, token: str) -> dict[str, Any]:
     if not token or len(token.encode()) > MAX_TOKEN_BYTES:
         raise InvalidToken("token missing or too long")
+    key = (
+        token,
+        settings.jwt_secret,
+        settings.jwt_public_key or "",
+        settings.jwt_audience,
+        settings.jwt_issuer,
+    )
+    claims = _verified.get(key)
+    if claims is not None:
+        if claims["exp"] > time.time():
+            return dict(claims)
+        del _verified[key]
+        raise InvalidToken("ExpiredSignatureError")
+    claims = _verify(settings, token)
+    if len(_verified) >= _VERIFIED_MAX:
+        del _verified[next(iter(_verified))]  # the oldest entry
+    _verified[key] = claims
+    return dict(claims)
+
+
+def _verify(settings: Settings, token: str) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
         algorithm = str(header.get("alg"))

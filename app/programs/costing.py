@@ -6,6 +6,7 @@ Every amount is integer rupiah; a rate change is a new row here, not an edit in 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from app.months import month_count, months_between
 
@@ -126,6 +127,7 @@ def discount_percent(month: str, source: FundingSource, occupation: Occupation) 
     )
 
 
+@lru_cache(maxsize=4096)
 def monthly_contribution(
     month: str,
     source: FundingSource,
@@ -140,6 +142,7 @@ def monthly_contribution(
     return _half_up(full * (100 - percent) / 100)
 
 
+@lru_cache(maxsize=4096)
 def enrolment_cost(
     start_month: str,
     end_month: str,
