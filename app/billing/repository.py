@@ -94,7 +94,7 @@ def _totals_statement() -> Any:
     ids: Any = bindparam("program_ids", expanding=True)
     due = col(Invoice.total_idr) - col(Invoice.credit_applied_idr) - col(Invoice.credited_idr)
     zero = literal(0, BigInteger)
-    invoices = (
+    invoices: Any = (
         sa_select(
             col(Invoice.program_id).label("program_id"),
             func.sum(col(Invoice.total_idr) - col(Invoice.credited_idr)).label("invoiced"),
