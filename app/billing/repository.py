@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, case, func, literal, union_all
+from sqlalchemy import BigInteger, and_, bindparam, case, func, literal, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -128,6 +128,30 @@ def _totals_statement() -> Any:
 
 
 _TOTALS = _totals_statement()
+
+
+def money_columns(program_id: Any) -> list[Any]:
+    """billing_totals' five figures as scalar subqueries of one programme's id column, for a
+    read that fetches the programme and its money in one statement."""
+    live = and_(
+        col(Invoice.program_id) == program_id,
+        col(Invoice.status) != InvoiceStatus.cancelled.value,
+    )
+    due = col(Invoice.total_idr) - col(Invoice.credit_applied_idr) - col(Invoice.credited_idr)
+    issued = col(Invoice.status) == InvoiceStatus.issued.value
+    sums = (
+        col(Invoice.total_idr) - col(Invoice.credited_idr),
+        col(Invoice.paid_idr),
+        case((issued, due - col(Invoice.paid_idr)), else_=0),
+    )
+    figures = [sa_select(func.coalesce(func.sum(v), 0)).where(live) for v in sums]
+    figures.append(
+        sa_select(func.coalesce(func.sum(CreditNote.amount_idr), 0)).where(
+            col(CreditNote.program_id) == program_id
+        )
+    )
+    figures.append(sa_select(func.coalesce(func.sum(Invoice.credit_applied_idr), 0)).where(live))
+    return [f.scalar_subquery() for f in figures]
 
 
 async def billing_totals(

@@ -1,11 +1,15 @@
 """Programme queries, always through the territory filter."""
 
 import uuid
+from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
+from app.billing.repository import money_columns
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
 from app.programs.models import Program
@@ -24,6 +28,29 @@ async def get_visible(
     return await get_visible_by_id(
         session, subject, Program, program_id, ProgramNotFound, for_update=for_update
     )
+
+
+def _read_statement() -> Any:
+    table: Any = Program.__table__  # type: ignore[attr-defined]
+    return sa_select(table, *money_columns(table.c.id)).where(table.c.id == bindparam("program_id"))
+
+
+_READ = _read_statement()  # built once: a programme read is a hot path
+
+
+async def read_visible(
+    session: AsyncSession, subject: Subject, program_id: uuid.UUID
+) -> tuple[Program, tuple[int, int, int, int, int]]:
+    """The programme and its billing figures (as billing_totals gives them) in one statement,
+    for reading only: the programme is not attached to the session."""
+    connection = await session.connection()
+    row = (await connection.execute(_READ, {"program_id": program_id})).first()
+    if row is None or (subject.regions is not None and row.region_code not in subject.regions):
+        raise ProgramNotFound(f"No programme {program_id}.")
+    values = row._asdict()
+    money = tuple(int(row[i]) for i in range(len(values) - 5, len(values)))
+    program = Program.model_validate({k: values[k] for k in Program.model_fields})
+    return program, (money[0], money[1], money[2], money[3], money[4])
 
 
 async def list_visible(

@@ -62,8 +62,8 @@ async def get_program(
     program_id: uuid.UUID, subject: ProgramReader, session: SessionDep
 ) -> ProgramPublic:
     """Read a programme with its budget figures."""
-    program = await repository.get_visible(session, subject, program_id)
-    return (await service.publish(session, [program]))[0]
+    program, money = await repository.read_visible(session, subject, program_id)
+    return service.to_public(program, service.Billed(*money))
 
 
 @router.patch(
