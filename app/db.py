@@ -184,4 +184,11 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
+async def get_read_session() -> AsyncIterator[AsyncSession]:
+    """For requests that change nothing whatever their method (a POSTed check)."""
+    async with database.get_sessionmaker(read_only=True)() as session:
+        yield session
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]

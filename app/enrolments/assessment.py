@@ -16,9 +16,8 @@ from app.months import month_of
 from app.programs import costing
 from app.programs.costing import FundingSource, Occupation
 from app.programs.models import Program, ProgramStatus
-from app.programs.repository import get_visible as get_program
+from app.programs.repository import read_program
 from app.workers import nik as nik_rules
-from app.workers import repository as worker_repository
 from app.workers.schemas import WorkerInput
 
 
@@ -83,10 +82,8 @@ async def assess(
     window_reasons = eligibility.program_reasons(program_terms, start, end)
     reasons += window_reasons + eligibility.start_reasons(start, today)
     if nik_rules.is_valid(nik):
-        reasons += eligibility.standing_reasons(
-            already_enrolled=bool(await repository.niks_with_cover(session, [nik], start, end)),
-            deceased=bool(await worker_repository.deceased_niks(session, [nik])),
-        )
+        enrolled, deceased = await repository.standing_of(session, nik, start, end)
+        reasons += eligibility.standing_reasons(already_enrolled=enrolled, deceased=deceased)
     monthly = cost = None
     if not any(r.code == ReasonCode.OUTSIDE_PROGRAM_WINDOW for r in window_reasons):
         monthly, cost = price(program, data.occupation, start, end)
@@ -106,5 +103,5 @@ async def check_eligibility(
     data: WorkerInput,
     start_month: str | None,
 ) -> EligibilityResult:
-    program = await get_program(session, subject, program_id)
+    program = await read_program(session, subject, program_id)
     return (await assess(session, program, data, start_month)).result()

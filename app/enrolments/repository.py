@@ -2,7 +2,10 @@
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import bindparam, exists
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,6 +15,7 @@ from app.enrolments.models import COVERING, Enrolment, EnrolmentStatus
 from app.errors import InvalidState, NotFound
 from app.pagination import PageParams, keyset, page_of
 from app.territory import get_visible_by_id, visible
+from app.workers.models import Person
 
 
 class EnrolmentNotFound(NotFound):
@@ -33,6 +37,31 @@ def require_status(enrolment: Enrolment, *allowed: EnrolmentStatus) -> None:
             f"{' or '.join(s.value for s in allowed)}.",
             current_status=enrolment.status,
         )
+
+
+def _standing_statement() -> Any:
+    nik: Any = bindparam("nik")
+    covering = exists().where(
+        col(Enrolment.nik) == nik,
+        col(Enrolment.status).in_(COVERING),
+        col(Enrolment.start_month) <= bindparam("end_month"),
+        col(Enrolment.end_month) >= bindparam("start_month"),
+    )
+    died = sa_select(col(Person.died_on)).where(col(Person.nik) == nik).scalar_subquery()
+    return sa_select(covering, died)
+
+
+_STANDING = _standing_statement()  # built once: every eligibility check runs it
+
+
+async def standing_of(
+    session: AsyncSession, nik: str, start_month: str, end_month: str
+) -> tuple[bool, bool]:
+    """(already enrolled for a month in start…end in any region, recorded dead) of one NIK."""
+    connection = await session.connection()
+    params = {"nik": nik, "start_month": start_month, "end_month": end_month}
+    covered, died_on = (await connection.execute(_STANDING, params)).one()
+    return bool(covered), died_on is not None
 
 
 async def niks_with_cover(

@@ -10,7 +10,7 @@ from app.auth.scopes import Scope
 from app.auth.subject import Subject
 from app.billing.service import enrolment_coverage
 from app.config import Settings, current_settings
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.enrolments import assessment, ending, importer, repository, service, verification
 from app.enrolments.models import Enrolment, EnrolmentStatus, TerminationReason
 from app.enrolments.schemas import (
@@ -78,7 +78,7 @@ async def to_public(session: AsyncSession, enrolment: Enrolment) -> EnrolmentPub
     responses=error_responses(*AUTH_ERRORS, *PROGRAM_404),
 )
 async def check_eligibility(
-    body: EligibilityCheckRequest, subject: EnrolmentReader, session: SessionDep
+    body: EligibilityCheckRequest, subject: EnrolmentReader, session: ReadSessionDep
 ) -> EligibilityResult:
     """Would this person be accepted by this programme now? Nothing is stored."""
     return await assessment.check_eligibility(

@@ -30,27 +30,39 @@ async def get_visible(
     )
 
 
-def _read_statement() -> Any:
-    table: Any = Program.__table__  # type: ignore[attr-defined]
-    return sa_select(table, *money_columns(table.c.id)).where(table.c.id == bindparam("program_id"))
+# Reads of one programme are hot paths: their statements are built once, and the programme
+# comes back detached (not in the session), for reading only.
+_TABLE: Any = Program.__table__  # type: ignore[attr-defined]
+_READ = sa_select(_TABLE).where(_TABLE.c.id == bindparam("program_id"))
+_READ_WITH_MONEY = sa_select(_TABLE, *money_columns(_TABLE.c.id)).where(
+    _TABLE.c.id == bindparam("program_id")
+)
 
 
-_READ = _read_statement()  # built once: a programme read is a hot path
+async def _read(
+    session: AsyncSession, subject: Subject, program_id: uuid.UUID, statement: Any
+) -> tuple[Program, Any]:
+    connection = await session.connection()
+    row = (await connection.execute(statement, {"program_id": program_id})).first()
+    if row is None or (subject.regions is not None and row.region_code not in subject.regions):
+        raise ProgramNotFound(f"No programme {program_id}.")
+    values = row._mapping
+    return Program.model_validate({k: values[k] for k in Program.model_fields}), row
+
+
+async def read_program(session: AsyncSession, subject: Subject, program_id: uuid.UUID) -> Program:
+    """The programme if the caller may see it, detached, for reading only."""
+    return (await _read(session, subject, program_id, _READ))[0]
 
 
 async def read_visible(
     session: AsyncSession, subject: Subject, program_id: uuid.UUID
 ) -> tuple[Program, tuple[int, int, int, int, int]]:
     """The programme and its billing figures (as billing_totals gives them) in one statement,
-    for reading only: the programme is not attached to the session."""
-    connection = await session.connection()
-    row = (await connection.execute(_READ, {"program_id": program_id})).first()
-    if row is None or (subject.regions is not None and row.region_code not in subject.regions):
-        raise ProgramNotFound(f"No programme {program_id}.")
-    values = row._asdict()
-    money = tuple(int(row[i]) for i in range(len(values) - 5, len(values)))
-    program = Program.model_validate({k: values[k] for k in Program.model_fields})
-    return program, (money[0], money[1], money[2], money[3], money[4])
+    detached, for reading only."""
+    program, row = await _read(session, subject, program_id, _READ_WITH_MONEY)
+    a, b, c, d, e = (int(v) for v in row[-5:])
+    return program, (a, b, c, d, e)
 
 
 async def list_visible(
