@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import StringConstraints
@@ -22,10 +23,13 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+# Months are few and these are pure: coverage runs them for every month of every member.
+@lru_cache(maxsize=8192)
 def first_day(month: str) -> date:
     return date(int(month[:4]), int(month[5:7]), 1)
 
 
+@lru_cache(maxsize=8192)
 def add_months(month: str, count: int) -> str:
     index = int(month[:4]) * 12 + int(month[5:7]) - 1 + count
     return f"{index // 12:04d}-{index % 12 + 1:02d}"

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from app.months import add_months, first_day, month_of
 
@@ -29,6 +30,7 @@ class CoverageStatus(StrEnum):
     deceased = "deceased"
 
 
+@lru_cache(maxsize=65536)
 def due_on(month: str, registered_on: date) -> date:
     """R3: the 15th of the month; the registration month is due 14 days after the
     registration when that is later (so are months before it, which only old, backdated
