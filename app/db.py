@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import ARRAY, DateTime, MetaData, any_, bindparam, event, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
@@ -51,10 +51,38 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield items[i : i + size]
 
 
+def dialect_name(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+def one_of(session: AsyncSession, column: Any, values: Sequence[Any]) -> Any:
+    """`column IN values`. On PostgreSQL one array parameter (`= ANY($1)`) rather than one
+    parameter per value, which SQLAlchemy would render one by one on every execution."""
+    if dialect_name(session) == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+async def copy_rows(session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many rows in the session's transaction: PostgreSQL's binary COPY, else one
+    executemany. Every row carries every column the first one has."""
+    if not rows:
+        return
+    if dialect_name(session) != "postgresql":
+        await session.exec(insert(table), params=rows)
+        return
+    columns = list(rows[0])
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection
+    await driver.copy_records_to_table(
+        table.name, records=[tuple(row[c] for c in columns) for row in rows], columns=columns
+    )
+
+
 def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
     """The INSERT of the session's database, which knows ON CONFLICT (PostgreSQL, SQLite)."""
-    name = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return pg_insert if name == "postgresql" else sqlite_insert
+    return pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
 
 
 def utcnow() -> datetime:

@@ -9,13 +9,13 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import clock
 from app.audit.service import record
 from app.auth.subject import Subject
-from app.db import new_id, utcnow
+from app.db import copy_rows, new_id, utcnow
 from app.enrolments import eligibility, repository
 from app.enrolments.assessment import price, terms, window
 from app.enrolments.eligibility import ReasonCode, reason
@@ -222,17 +222,14 @@ async def _write(
             }
         )
     workers = Worker.__table__  # type: ignore[attr-defined]
-    if new_workers:
-        await session.exec(insert(workers), params=new_workers)
+    await copy_rows(session, workers, new_workers)
     if refreshed:
         columns: dict[str, Any] = {k: bindparam(k) for k in refreshed[0] if k != "worker_id"}
         await session.exec(
             update(workers).where(workers.c.id == bindparam("worker_id")).values(columns),
             params=refreshed,
         )
-    if enrolments:
-        table = Enrolment.__table__  # type: ignore[attr-defined]
-        await session.exec(insert(table), params=enrolments)
+    await copy_rows(session, Enrolment.__table__, enrolments)  # type: ignore[attr-defined]
     budget.reserve(program, sum(r.cost_idr for r in accepted), len(accepted))
     session.add(program)
     await session.flush()

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
-from app.db import chunks
+from app.db import chunks, one_of
 from app.enrolments.models import COVERING, Enrolment, EnrolmentStatus
 from app.errors import InvalidState, NotFound
 from app.pagination import PageParams, keyset, page_of
@@ -74,7 +74,7 @@ async def niks_with_cover(
             select(Enrolment.nik)
             .distinct()
             .where(
-                col(Enrolment.nik).in_(part),
+                one_of(session, col(Enrolment.nik), part),
                 col(Enrolment.status).in_(COVERING),
                 Enrolment.start_month <= end_month,
                 Enrolment.end_month >= start_month,

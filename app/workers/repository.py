@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
-from app.db import chunks, dialect_insert, utcnow
+from app.db import chunks, dialect_insert, one_of, utcnow
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
 from app.territory import get_visible_by_id, visible
@@ -35,7 +35,7 @@ async def lock_persons(session: AsyncSession, niks: Iterable[str]) -> None:
         await session.exec(insert(Person).on_conflict_do_nothing(), params=rows)
         await session.exec(
             select(Person.nik)
-            .where(col(Person.nik).in_(part))
+            .where(one_of(session, col(Person.nik), part))
             .order_by(Person.nik)
             .with_for_update()
         )
@@ -46,7 +46,7 @@ async def deceased_niks(session: AsyncSession, niks: Sequence[str]) -> dict[str,
     for part in chunks(niks):
         rows = await session.exec(
             select(Person.nik, col(Person.died_on)).where(
-                col(Person.nik).in_(part), col(Person.died_on).is_not(None)
+                one_of(session, col(Person.nik), part), col(Person.died_on).is_not(None)
             )
         )
         found.update({nik: died for nik, died in rows if died is not None})
@@ -59,7 +59,9 @@ async def workers_by_nik(
     found: dict[str, Worker] = {}
     for part in chunks(niks):
         rows = await session.exec(
-            select(Worker).where(Worker.region_code == region_code, col(Worker.nik).in_(part))
+            select(Worker).where(
+                Worker.region_code == region_code, one_of(session, col(Worker.nik), part)
+            )
         )
         found.update({w.nik: w for w in rows})
     return found
