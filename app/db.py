@@ -1,6 +1,8 @@
 """Engine, sessions and the conventions every table follows."""
 
+import asyncio
 import os
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -30,10 +32,27 @@ SQLModel.metadata.naming_convention = {
 metadata: MetaData = SQLModel.metadata
 
 
+_ENTROPY_BATCH = 10 * 4096
+_entropy = bytearray()
+_entropy_lock = threading.Lock()
+
+
+def _random80() -> int:
+    """80 random bits from the OS, fetched in batches (a system call per id is the slow part
+    of a bulk import's ids)."""
+    global _entropy
+    with _entropy_lock:
+        if not _entropy:
+            _entropy = bytearray(os.urandom(_ENTROPY_BATCH))
+        chunk = _entropy[-10:]
+        del _entropy[-10:]
+    return int.from_bytes(chunk, "big")
+
+
 def new_id() -> uuid.UUID:
     """A UUIDv7 (RFC 9562): time-ordered, so keyset pagination by id follows creation order."""
     unix_ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
+    rand = _random80()
     value = (unix_ms & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76
     value |= ((rand >> 62) & 0xFFF) << 64
@@ -43,6 +62,7 @@ def new_id() -> uuid.UUID:
 
 
 CHUNK = 5000  # bound parameters per statement stay well under every driver's limit
+COPY_CHUNK = 2000
 T = TypeVar("T")
 
 
@@ -75,9 +95,9 @@ async def copy_rows(session: AsyncSession, table: Any, rows: Sequence[dict[str, 
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver: Any = raw.driver_connection
-    await driver.copy_records_to_table(
-        table.name, records=[tuple(row[c] for c in columns) for row in rows], columns=columns
-    )
+    records = await asyncio.to_thread(lambda: [tuple(row[c] for c in columns) for row in rows])
+    for part in chunks(records, COPY_CHUNK):  # between parts other requests get their turn
+        await driver.copy_records_to_table(table.name, records=part, columns=columns)
 
 
 def dialect_insert(session: AsyncSession) -> Callable[..., Any]:

@@ -1,6 +1,7 @@
 """Bulk enrolment from a CSV roster (R11): row by row reasons, file order against the budget,
 a few set-based statements for the whole file whatever its size."""
 
+import asyncio
 import csv
 import io
 import uuid
@@ -64,6 +65,10 @@ class Row:
     cost_idr: int = 0
     monthly_idr: int = 0
 
+    @property
+    def nik_valid(self) -> bool:
+        return nik_rules.is_valid(self.nik)  # cached: checked once while parsing
+
 
 def read_roster(body: bytes, max_rows: int) -> list[dict[str, str]]:
     try:
@@ -94,6 +99,11 @@ def read_roster(body: bytes, max_rows: int) -> list[dict[str, str]]:
     return rows
 
 
+def _parse_roster(body: bytes, max_rows: int) -> list[Row]:
+    raw_rows = read_roster(body, max_rows)
+    return [parse_row(number, raw) for number, raw in enumerate(raw_rows, start=1)]
+
+
 def _flag(value: str) -> bool | str:
     lowered = value.lower()
     return True if lowered in _TRUE else False if lowered in _FALSE else value
@@ -106,6 +116,7 @@ def parse_row(number: int, raw: dict[str, str]) -> Row:
         if value:
             values[column] = _flag(value) if column in ("extreme_poor", "tobacco_sector") else value
     nik = nik_rules.normalise(values.get("nik", ""))
+    nik_rules.is_valid(nik)  # checked here, in the parsing thread; later calls hit the cache
     try:
         return Row(number, nik, WorkerInput.model_validate(values))
     except ValidationError as exc:
@@ -144,7 +155,7 @@ def _assess_rows(
         )
         row.reasons += eligibility.person_reasons(person, program_terms, registered_on)
         row.reasons += window_reasons
-        if nik_rules.is_valid(row.nik):
+        if row.nik_valid:
             if row.nik in seen:
                 row.reasons.append(
                     reason(ReasonCode.DUPLICATE_IN_FILE, "This NIK appears on an earlier row.")
@@ -170,17 +181,21 @@ def _assess_rows(
             enrolled += 1
 
 
-async def _write(
-    session: AsyncSession,
+@dataclass
+class Records:
+    new_workers: list[dict[str, Any]]
+    refreshed: list[dict[str, Any]]
+    enrolments: list[dict[str, Any]]
+
+
+def _records(
     program: Program,
     accepted: list[Row],
+    existing: dict[str, Worker],
     start: str,
     end: str,
     registered_on: date,
-) -> None:
-    existing = await worker_repository.workers_by_nik(
-        session, program.region_code, [r.nik for r in accepted]
-    )
+) -> Records:
     now = utcnow()
     new_workers: list[dict[str, Any]] = []
     refreshed: list[dict[str, Any]] = []
@@ -221,15 +236,33 @@ async def _write(
                 "updated_at": now,
             }
         )
+    return Records(new_workers, refreshed, enrolments)
+
+
+async def _write(
+    session: AsyncSession,
+    program: Program,
+    accepted: list[Row],
+    start: str,
+    end: str,
+    registered_on: date,
+) -> None:
+    existing = await worker_repository.workers_by_nik(
+        session, program.region_code, [r.nik for r in accepted]
+    )
+    records = await asyncio.to_thread(
+        _records, program, accepted, existing, start, end, registered_on
+    )
+    refreshed = records.refreshed
     workers = Worker.__table__  # type: ignore[attr-defined]
-    await copy_rows(session, workers, new_workers)
+    await copy_rows(session, workers, records.new_workers)
     if refreshed:
         columns: dict[str, Any] = {k: bindparam(k) for k in refreshed[0] if k != "worker_id"}
         await session.exec(
             update(workers).where(workers.c.id == bindparam("worker_id")).values(columns),
             params=refreshed,
         )
-    await copy_rows(session, Enrolment.__table__, enrolments)  # type: ignore[attr-defined]
+    await copy_rows(session, Enrolment.__table__, records.enrolments)  # type: ignore[attr-defined]
     budget.reserve(program, sum(r.cost_idr for r in accepted), len(accepted))
     session.add(program)
     await session.flush()
@@ -246,17 +279,18 @@ async def import_roster(
     max_rows: int,
 ) -> ImportReport:
     program = await get_program(session, subject, program_id, for_update=not dry_run)
-    raw_rows = read_roster(body, max_rows)
+    # Reading, checking and preparing rows is CPU work of seconds for a large roster: it runs
+    # in a worker thread, so that the event loop keeps answering other requests meanwhile.
+    rows = await asyncio.to_thread(_parse_roster, body, max_rows)
     today = clock.today()
     start, end = window(program, start_month, today)
-    rows = [parse_row(number, raw) for number, raw in enumerate(raw_rows, start=1)]
-    valid_niks = sorted({r.nik for r in rows if r.worker is not None and nik_rules.is_valid(r.nik)})
+    valid_niks = sorted({r.nik for r in rows if r.worker is not None and r.nik_valid})
     if not dry_run:
         # Same lock order as a single enrolment: the programme (above), then the persons.
         await worker_repository.lock_persons(session, valid_niks)
     covered = await repository.niks_with_cover(session, valid_niks, start, end)
     dead = await worker_repository.deceased_niks(session, valid_niks)
-    _assess_rows(rows, program, start, end, covered, dead, today)
+    await asyncio.to_thread(_assess_rows, rows, program, start, end, covered, dead, today)
     accepted = [r for r in rows if not r.reasons]
     if not dry_run:
         await _write(session, program, accepted, start, end, today)

@@ -4,11 +4,12 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from sqlalchemy import ARRAY, String, bindparam, func, literal
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
-from app.db import chunks, dialect_insert, one_of, utcnow
+from app.db import UTCDateTime, chunks, dialect_insert, dialect_name, one_of, utcnow
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
 from app.territory import get_visible_by_id, visible
@@ -30,15 +31,28 @@ async def lock_persons(session: AsyncSession, niks: Iterable[str]) -> None:
         return
     insert = dialect_insert(session)
     now = utcnow()
+    postgres = dialect_name(session) == "postgresql"
     for part in chunks(ordered):
-        rows = [{"nik": nik, "created_at": now} for nik in part]
-        await session.exec(insert(Person).on_conflict_do_nothing(), params=rows)
-        await session.exec(
+        if postgres:  # one array parameter, not an executemany of thousands of rows
+            niks = func.unnest(bindparam("niks", list(part), type_=ARRAY(String)))
+            rows_from = select(niks, literal(now, UTCDateTime))
+            await session.exec(
+                insert(Person)
+                .from_select(["nik", "created_at"], rows_from)
+                .on_conflict_do_nothing()
+            )
+        else:
+            rows = [{"nik": nik, "created_at": now} for nik in part]
+            await session.exec(insert(Person).on_conflict_do_nothing(), params=rows)
+        locked = (
             select(Person.nik)
             .where(one_of(session, col(Person.nik), part))
             .order_by(Person.nik)
             .with_for_update()
+            .subquery()
         )
+        # Counted, not fetched: the rows are locked either way, without a round of ORM work.
+        await session.exec(select(func.count()).select_from(locked))
 
 
 async def deceased_niks(session: AsyncSession, niks: Sequence[str]) -> dict[str, date]:
