@@ -69,18 +69,19 @@ async def niks_with_cover(
 ) -> set[str]:
     """NIKs that already have a covering enrolment (any region) for a month in start…end."""
     found: set[str] = set()
+    connection = await session.connection()  # plain rows: thousands of NIKs, no ORM work
     for part in chunks(niks):
-        rows = await session.exec(
-            select(Enrolment.nik)
+        rows = await connection.execute(
+            sa_select(col(Enrolment.nik))
             .distinct()
             .where(
                 one_of(session, col(Enrolment.nik), part),
                 col(Enrolment.status).in_(COVERING),
-                Enrolment.start_month <= end_month,
-                Enrolment.end_month >= start_month,
+                col(Enrolment.start_month) <= end_month,
+                col(Enrolment.end_month) >= start_month,
             )
         )
-        found.update(rows)
+        found.update(rows.scalars())
     return found
 
 

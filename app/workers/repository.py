@@ -5,6 +5,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import ARRAY, String, bindparam, func, literal
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -57,9 +58,10 @@ async def lock_persons(session: AsyncSession, niks: Iterable[str]) -> None:
 
 async def deceased_niks(session: AsyncSession, niks: Sequence[str]) -> dict[str, date]:
     found: dict[str, date] = {}
+    connection = await session.connection()  # plain rows: thousands of NIKs, no ORM work
     for part in chunks(niks):
-        rows = await session.exec(
-            select(Person.nik, col(Person.died_on)).where(
+        rows = await connection.execute(
+            sa_select(col(Person.nik), col(Person.died_on)).where(
                 one_of(session, col(Person.nik), part), col(Person.died_on).is_not(None)
             )
         )

@@ -75,6 +75,20 @@ class TestIsValid:
     def test_agrees_with_stdnum(self, value: str) -> None:
         assert is_valid(value) is stdnum_nik.is_valid(value)
 
+    def test_agrees_with_stdnum_on_every_place_and_many_dates(self) -> None:
+        """The place and birth-date checks are cached pieces of stdnum's validation: every
+        four-digit prefix, and days 0-79 × months 0-13 × a spread of years, agree with it."""
+        numbers = [f"{p:04d}01{11 + p % 17:02d}08450001" for p in range(10_000)]
+        numbers += [
+            f"317101{day:02d}{month:02d}{year:02d}0001"
+            for day in range(80)
+            for month in range(14)
+            for year in (0, 1, 4, 45, 99)
+        ]
+        disagreeing = [n for n in numbers if is_valid(n) is not stdnum_nik.is_valid(n)]
+        assert disagreeing == []
+        assert 0 < sum(map(is_valid, numbers)) < len(numbers)
+
 
 class TestNormalise:
     @pytest.mark.parametrize(
