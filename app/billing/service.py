@@ -1,15 +1,16 @@
 """Coverage look-ups: a NIK's status on a day, and each enrolment's today (R14)."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
-from app.billing.coverage import Coverage, coverage_on, paid_through
+from app.billing.coverage import Coverage, coverage_on, paid_through, status_on
 from app.billing.schemas import CoveragePublic
 from app.enrolments.membership import chains_of
-from app.enrolments.models import Enrolment
 from app.errors import Unprocessable
 from app.months import month_of, months_between
 from app.workers import nik as nik_rules
@@ -19,8 +20,15 @@ class NikInvalid(Unprocessable):
     code, title = "NIK_INVALID", "The NIK is not a valid NIK"
 
 
+class Identified(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def nik(self) -> str: ...
+
+
 async def enrolment_coverage(
-    session: AsyncSession, enrolments: list[Enrolment], day: date
+    session: AsyncSession, enrolments: Sequence[Identified], day: date
 ) -> dict[uuid.UUID, Coverage]:
     """Each enrolment on `day`: the member's status, judged over the whole membership, while
     the enrolment holds month(day); otherwise it covers nothing. `paid_through` is the
@@ -36,7 +44,7 @@ async def enrolment_coverage(
             continue
         through = paid_through([(m, own) for m in months_between(own.start_month, own.end_month)])
         holds = own.start_month <= month <= own.end_month
-        status = coverage_on(day, chains.by_nik[e.nik] if holds else [], died.get(e.nik)).status
+        status = status_on(day, chains.by_nik[e.nik] if holds else [], died.get(e.nik))
         found[e.id] = Coverage(status, through)
     return found
 

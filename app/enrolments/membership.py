@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, bindparam
+from sqlalchemy import ARRAY, String, and_, any_, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.billing.coverage import Cover
 from app.billing.models import Invoice, InvoiceLine, InvoiceStatus
-from app.db import chunks
+from app.db import chunks, dialect_name
 from app.enrolments.models import VERIFIED, Enrolment
 from app.workers.models import Person
 
@@ -36,7 +36,7 @@ class Chains:
     died: dict[str, date] = field(default_factory=dict)  # the NIKs recorded dead
 
 
-def _chains_statement() -> Any:
+def _chains_statement(postgres: bool) -> Any:
     paid = (
         sa_select(col(InvoiceLine.enrolment_id), col(InvoiceLine.month), col(Invoice.settled_on))
         .join(Invoice, col(Invoice.id) == col(InvoiceLine.invoice_id))
@@ -66,12 +66,17 @@ def _chains_statement() -> Any:
             and_(col(Enrolment.nik) == col(Person.nik), col(Enrolment.status).in_(VERIFIED)),
         )
         .outerjoin(paid, paid.c.enrolment_id == col(Enrolment.id))
-        .where(col(Person.nik).in_(bindparam("niks", expanding=True)))
+        .where(
+            col(Person.nik) == any_(bindparam("niks", type_=ARRAY(String)))
+            if postgres  # one array parameter, not thousands rendered one by one
+            else col(Person.nik).in_(bindparam("niks", expanding=True))
+        )
         .order_by(col(Enrolment.registered_on), col(Enrolment.id))
     )
 
 
-_CHAINS = _chains_statement()  # built once: every coverage answer runs it
+# Built once: every coverage answer runs one of them.
+_CHAINS = {True: _chains_statement(postgres=True), False: _chains_statement(postgres=False)}
 
 
 async def chains_of(session: AsyncSession, niks: Sequence[str]) -> Chains:
@@ -81,8 +86,9 @@ async def chains_of(session: AsyncSession, niks: Sequence[str]) -> Chains:
     settled: dict[uuid.UUID, dict[str, date]] = {}
     died: dict[str, date] = {}
     connection = await session.connection()  # a column select beyond sqlmodel's exec
+    postgres = dialect_name(session) == "postgresql"
     for part in chunks(sorted(set(niks))):
-        rows = await connection.execute(_CHAINS, {"niks": list(part)})
+        rows = await connection.execute(_CHAINS[postgres], {"niks": list(part)})
         for nik, died_on, eid, region, kpj, start, end, registered, month, settled_on in rows:
             if died_on is not None:
                 died[nik] = died_on
