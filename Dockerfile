@@ -1,11 +1,14 @@
-# Jamsos Rentan API: migrations, then uvicorn. Configure with DATABASE_URL, JWT_SECRET, APP_ENV.
+# Jamsos Rentan API: migrations, then uvicorn. Configure with DATABASE_URL, JWT_SECRET, APP_ENV,
+# WEB_CONCURRENCY and DATABASE_POOL_SIZE.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    APP_ENV=production
+    APP_ENV=production \
+    WEB_CONCURRENCY=1 \
+    FORWARDED_ALLOW_IPS=*
 
 WORKDIR /srv
 
@@ -28,4 +31,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
 
-CMD ["sh", "-c", "alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips='*'"]
+# Worker processes: WEB_CONCURRENCY (one per core is the usual start; see the README).
+CMD ["sh", "-c", "python -m app migrate && exec python -m app serve --host 0.0.0.0 --port 8000"]

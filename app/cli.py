@@ -83,6 +83,13 @@ def _write_openapi(path: str) -> None:
     print(f"wrote {path}")
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,7 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
-        "--workers", type=int, help="worker processes (default: the WEB_CONCURRENCY setting)"
+        "--workers",
+        type=_positive,
+        help="worker processes (default: the WEB_CONCURRENCY setting)",
     )
 
     clients = sub.add_parser("clients", help="API clients").add_subparsers(

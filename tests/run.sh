@@ -52,3 +52,17 @@ if [ "$HAVE_PG" = 1 ]; then
   step "pytest on PostgreSQL"
   TEST_DATABASE_URL="$PG_ADMIN_URL/jamsos_test" python3 -m pytest -q -p no:cacheprovider "$@"
 fi
+
+# Timings are never asserted: the benchmark only reports. Its quick sizes check that the
+# README's command runs; `python -m tests.benchmarks` gives the real figures.
+if [ "$HAVE_PG" = 1 ] && [ $# -eq 0 ]; then
+  step "benchmark at quick sizes (reports only)"
+  if command -v hey >/dev/null; then
+    TEST_POSTGRES_URL="$PG_ADMIN_URL" python3 -m tests.benchmarks --quick
+  elif [ "${CI:-}" = "true" ]; then
+    echo "the benchmark needs hey (apt-get install -y hey) under CI=true" >&2
+    exit 1
+  else
+    echo "WARNING: no hey; the benchmark check is skipped (apt-get install -y hey)" >&2
+  fi
+fi

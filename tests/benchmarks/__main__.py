@@ -2,7 +2,8 @@
 
     python -m tests.benchmarks [--quick] [--only http,import,invoice,report,scale,sqlite,memory]
 
-Needs PostgreSQL on 127.0.0.1:54329 (`bash tests/postgres.sh`) and `hey`. The service and the
+Needs PostgreSQL on 127.0.0.1:54329 (`bash tests/postgres.sh`; another server: TEST_POSTGRES_URL)
+and `hey` (`apt-get install -y hey`). The service and the
 bare one-SELECT app (tests/benchmarks/bare.py) run as separate uvicorn processes with one
 worker each on the same database; `hey` puts the load on them from outside. Nothing here
 asserts a time: it prints each figure, its baseline, the ratio and the target, and says
@@ -43,7 +44,7 @@ from tests.benchmarks.load import (
 from tests.conftest import make_token, recreate_postgres_database
 from tests.factories import roster_rows, to_csv
 
-PG = "postgresql+asyncpg://postgres@127.0.0.1:54329"
+PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:54329")
 BUSINESS_DATE = "2026-01-05"
 SECTIONS = ("http", "import", "invoice", "report", "scale", "sqlite", "memory")
 
