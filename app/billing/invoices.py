@@ -167,7 +167,7 @@ async def issue_invoice(
             f"No active enrolment has an unbilled month in {data.from_month}…{data.to_month}."
         )
     invoice.line_count, invoice.total_idr = int(count), int(total)
-    invoice.due_on = await _earliest_due(session, invoice.id)
+    invoice.due_on = await _earliest_due(session, invoice, program.id, months)
     # R23: the programme's credit notes pay for what they can of this invoice first (the
     # programme lock held above keeps two invoices from drawing on the same balance).
     credited, applied = (await credit_figures(session, [program.id]))[program.id]
@@ -192,11 +192,34 @@ async def issue_invoice(
     return invoice
 
 
-async def _earliest_due(session: AsyncSession, invoice_id: uuid.UUID) -> date:
+async def _earliest_due(
+    session: AsyncSession, invoice: Invoice, program_id: uuid.UUID, months: list[str]
+) -> date:
+    """The earliest R3 due date of the invoice's lines. A due date depends only on the month
+    and the registration day, so it is worked out from the programme's few distinct
+    (months, registration) groups — exact when every line those groups offered was written,
+    i.e. no month was already on another invoice; otherwise read from the lines."""
+    groups = await session.exec(
+        select(
+            Enrolment.start_month, Enrolment.end_month, col(Enrolment.registered_on), func.count()
+        )
+        .where(Enrolment.program_id == program_id, col(Enrolment.status).in_(VERIFIED))
+        .group_by(
+            col(Enrolment.start_month), col(Enrolment.end_month), col(Enrolment.registered_on)
+        )
+    )
+    offered = 0
+    dues: list[date] = []
+    for start, end, registered_on, count in groups:
+        billed = [m for m in months if start <= m <= end]
+        offered += count * len(billed)
+        dues += (due_on(m, registered_on) for m in billed)
+    if offered == invoice.line_count:
+        return min(dues)
     pairs = await session.exec(
         select(InvoiceLine.month, col(Enrolment.registered_on))
         .join(Enrolment, col(Enrolment.id) == col(InvoiceLine.enrolment_id))
-        .where(InvoiceLine.invoice_id == invoice_id)
+        .where(InvoiceLine.invoice_id == invoice.id)
         .distinct()
     )
     return min(due_on(month, registered_on) for month, registered_on in pairs)

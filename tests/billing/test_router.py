@@ -191,6 +191,27 @@ class TestInvoiceReading:
         again = (await client.get(f"/v1/invoices/{invoice['id']}", headers=BPJS)).json()
         assert again["overdue"] is True
 
+    async def test_due_date_of_late_registrations_is_14_days_after_the_latest_group(
+        self, client: httpx.AsyncClient, frozen_today: Any
+    ) -> None:
+        """Registered on 20 January, January is due 3 February (R3), before February's
+        15th: the earliest due date of the invoice."""
+        frozen_today(date(2026, 1, 20))
+        program, _ = await active_workers(client, 2)
+        invoice = (await issue(client, program["id"], "2026-01", "2026-03")).json()
+        assert (invoice["line_count"], invoice["due_on"]) == (6, "2026-02-03")
+
+    async def test_due_date_counts_only_the_months_this_invoice_bills(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        """January already billed: the next invoice holds only February and March, due on
+        February's 15th, though its programme's enrolments also hold January."""
+        program, _ = await active_workers(client, 2)
+        first = (await issue(client, program["id"], "2026-01", "2026-01")).json()
+        assert first["due_on"] == "2026-01-15"
+        second = (await issue(client, program["id"], "2026-01", "2026-03")).json()
+        assert (second["line_count"], second["due_on"]) == (4, "2026-02-15")
+
 
 class TestCancel:
     async def test_cancel_frees_the_months_for_a_new_invoice(
