@@ -94,7 +94,7 @@ class Report:
         mark = {True: "met", False: "MISSED", None: ""}[figure.met]
         ratio = f"{figure.ratio:.2f}x" if figure.ratio is not None else "-"
         print(
-            f"{figure.name:<44} {figure.value:>22} {figure.baseline:>22} {ratio:>7}"
+            f"{figure.name:<50} {figure.value:>22} {figure.baseline:>22} {ratio:>7}"
             f"  {figure.target:<16} {mark}",
             flush=True,
         )
@@ -104,7 +104,7 @@ def header() -> None:
     print(
         f"benchmark on {platform.node()}: {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
-    print(f"{'figure':<44} {'service':>22} {'baseline':>22} {'ratio':>7}  {'target':<16} result")
+    print(f"{'figure':<50} {'service':>22} {'baseline':>22} {'ratio':>7}  {'target':<16} result")
 
 
 def dsn(url: str) -> str:
