@@ -222,8 +222,11 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed before the response is sent, else rolled back.
     GET and HEAD change nothing, so they read without taking locks or opening a transaction."""
-    maker = database.get_sessionmaker(read_only=request.method in READ_METHODS)
-    async with maker() as session:
+    if request.method in READ_METHODS:
+        async with database.get_sessionmaker(read_only=True)() as session:
+            yield session  # nothing to commit: closing the session releases the connection
+        return
+    async with database.get_sessionmaker()() as session:
         try:
             yield session
             await session.commit()
