@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
@@ -33,16 +33,20 @@ async def get_visible_by_id(
     for_update: bool = False,
 ) -> M:
     """One tenant-owned row by id, or `not_found` alike for missing and out-of-territory.
-    Read by primary key (the session's identity map first), then judged by its region."""
-    row = await session.get(
-        model,
-        object_id,
-        with_for_update=for_update,
-        # populate_existing: a row read earlier in this transaction without the lock must be
-        # refreshed with what the lock holder committed, not served stale from the session.
-        populate_existing=for_update,
-    )
-    region = getattr(row, "region_code", None)
-    if row is None or (subject.regions is not None and region not in subject.regions):
+    Reads come by primary key (the identity map first) and are judged by region in Python;
+    a lock is taken only on a row of the caller's territory."""
+    if not for_update:
+        row = await session.get(model, object_id)
+        region = getattr(row, "region_code", None)
+        if row is None or (subject.regions is not None and region not in subject.regions):
+            raise not_found(f"No {not_found.title.removeprefix('No such ')} {object_id}.")
+        return row
+    table: Any = model
+    stmt = visible(select(model).where(table.id == object_id), subject, table.region_code)
+    # populate_existing: a row read earlier in this transaction without the lock must be
+    # refreshed with what the lock holder committed, not served stale from the session.
+    stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    locked = (await session.exec(stmt)).first()
+    if locked is None:
         raise not_found(f"No {not_found.title.removeprefix('No such ')} {object_id}.")
-    return row
+    return locked

@@ -49,7 +49,7 @@ def _key_for(settings: Settings, algorithm: Any) -> str:
 # and claims costs more than the rest of a small request. A token that verified once is
 # remembered — keyed by the token itself and every setting that judged it — until it expires.
 _VERIFIED_MAX = 4096
-_verified: dict[tuple[str, ...], dict[str, Any]] = {}
+_verified: dict[tuple[str, ...], tuple[float, dict[str, Any]]] = {}
 
 
 def verify_token(settings: Settings, token: str) -> dict[str, Any]:
@@ -62,16 +62,21 @@ def verify_token(settings: Settings, token: str) -> dict[str, Any]:
         settings.jwt_audience,
         settings.jwt_issuer,
     )
-    claims = _verified.get(key)
-    if claims is not None:
-        if claims["exp"] > time.time():
+    remembered = _verified.get(key)
+    if remembered is not None:
+        expires, claims = remembered
+        if expires > time.time():
             return dict(claims)
         del _verified[key]
         raise InvalidToken("ExpiredSignatureError")
     claims = _verify(settings, token)
+    try:
+        expires = float(claims["exp"])  # python-jose also accepts a number written as text
+    except (TypeError, ValueError):
+        return claims  # verified, but not remembered
     if len(_verified) >= _VERIFIED_MAX:
         del _verified[next(iter(_verified))]  # the oldest entry
-    _verified[key] = claims
+    _verified[key] = (expires, claims)
     return dict(claims)
 
 

@@ -28,7 +28,7 @@ class NikFacts:
 
 
 def normalise(value: str) -> str:
-    if len(value) == 16 and value.isdigit():
+    if len(value) == 16 and value.isascii() and value.isdigit():
         return value  # already compact: the common case, spared stdnum's character filter
     return stdnum_nik.compact(value)
 
@@ -47,7 +47,10 @@ _PLACE_PROBE = "0101000001"  # a valid birth date (1 January) and serial
 def is_valid(value: str) -> bool:
     """stdnum's validation (16 digits, a real birth date, a known place), the place cached."""
     number = normalise(value)
-    if len(number) != 16 or not number.isdigit() or not _known_place(number[:4]):
+    # ASCII digits only, as stdnum demands: str.isdigit() also takes "²" and "３".
+    if len(number) != 16 or not (number.isascii() and number.isdigit()):
+        return False
+    if not _known_place(number[:4]):
         return False
     return _real_birth_date(number[6:12])
 

@@ -202,3 +202,32 @@ class TestForgedTokensOverHttp:
             "/v1/regions", headers=bearer(make_token("pemda", region="3514"))
         )
         assert response.status_code == 200
+
+
+class TestRememberedTokens:
+    """A verified token is remembered until it expires; the cache never widens what passes."""
+
+    def test_an_expired_remembered_token_is_refused(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        settings = get_settings()
+        token = hs256(claims(exp=int(time.time()) + 60), settings.jwt_secret.encode())
+        assert verify_token(settings, token)["sub"] == "pemda-3514"
+        later = time.time() + 120
+        monkeypatch.setattr(time, "time", lambda: later)
+        with pytest.raises(InvalidToken):
+            verify_token(settings, token)
+
+    def test_a_remembered_token_is_not_accepted_under_another_secret(self) -> None:
+        settings = get_settings()
+        token = hs256(claims(), settings.jwt_secret.encode())
+        verify_token(settings, token)
+        other = settings.model_copy(update={"jwt_secret": "x" * 40})
+        with pytest.raises(InvalidToken):
+            verify_token(other, token)
+
+    async def test_an_expiry_written_as_text_answers_twice_without_a_500(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        token = hs256(claims(exp=str(int(time.time()) + 300)), get_settings().jwt_secret.encode())
+        for _ in range(2):
+            response = await client.get("/v1/programs", headers=bearer(token))
+            assert response.status_code in (200, 401), response.text

@@ -75,6 +75,21 @@ class TestIsValid:
     def test_agrees_with_stdnum(self, value: str) -> None:
         assert is_valid(value) is stdnum_nik.is_valid(value)
 
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "3171²²1708450001",
+            "31710117084500²¹",
+            "317101²708450001",
+            "３１７１０１１７０８４５０００１",
+        ],
+    )
+    def test_non_ascii_digits_are_judged_as_stdnum_judges_them(self, value: str) -> None:
+        assert is_valid(value) is stdnum_nik.is_valid(value)
+
+    def test_full_width_digits_normalise_to_ascii(self) -> None:
+        assert normalise("３１７１０１１７０８４５０００１") == "3171011708450001"
+
     def test_agrees_with_stdnum_on_every_place_and_many_dates(self) -> None:
         """The place and birth-date checks are cached pieces of stdnum's validation: every
         four-digit prefix, and days 0-79 × months 0-13 × a spread of years, agree with it."""
