@@ -78,9 +78,20 @@ def dialect_name(session: AsyncSession) -> str:
 def one_of(session: AsyncSession, column: Any, values: Sequence[Any]) -> Any:
     """`column IN values`. On PostgreSQL one array parameter (`= ANY($1)`) rather than one
     parameter per value, which SQLAlchemy would render one by one on every execution."""
-    if dialect_name(session) == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(values)
+    return one_of_param(column, None, postgres=dialect_name(session) == "postgresql", values=values)
+
+
+def one_of_param(
+    column: Any, name: str | None, *, postgres: bool, values: Sequence[Any] | None = None
+) -> Any:
+    """one_of for a statement built once: the values come later, as parameter `name`."""
+    if postgres:
+        array = ARRAY(column.type)
+        given = list(values) if values is not None else None
+        return column == any_(bindparam(name, given, type_=array))
+    if values is not None:
+        return column.in_(values)
+    return column.in_(bindparam(name, expanding=True))
 
 
 async def copy_rows(session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]) -> None:

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, bindparam, case, func, literal, union_all
+from sqlalchemy import and_, bindparam, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,6 +14,7 @@ from app.billing.models import CreditNote, Invoice, InvoiceLine, InvoiceStatus, 
 from app.db import chunks
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
+from app.programs.models import Program
 from app.territory import get_visible_by_id, visible
 
 
@@ -89,50 +90,10 @@ async def invoice_lines(
     return page_of(rows, params, lambda line: line.id)
 
 
-def _totals_statement() -> Any:
-    """Built once: constructing a statement costs more than running it on a hot path."""
-    ids: Any = bindparam("program_ids", expanding=True)
-    due = col(Invoice.total_idr) - col(Invoice.credit_applied_idr) - col(Invoice.credited_idr)
-    zero = literal(0, BigInteger)
-    invoices: Any = (
-        sa_select(
-            col(Invoice.program_id).label("program_id"),
-            func.sum(col(Invoice.total_idr) - col(Invoice.credited_idr)).label("invoiced"),
-            func.sum(Invoice.paid_idr).label("paid"),
-            func.sum(
-                case(
-                    (
-                        col(Invoice.status) == InvoiceStatus.issued.value,
-                        due - col(Invoice.paid_idr),
-                    ),
-                    else_=0,
-                )
-            ).label("outstanding"),
-            zero.label("credited"),
-            func.sum(Invoice.credit_applied_idr).label("applied"),
-        )
-        .where(
-            col(Invoice.program_id).in_(ids),
-            col(Invoice.status) != InvoiceStatus.cancelled.value,
-        )
-        .group_by(col(Invoice.program_id))
-    )
-    notes = (
-        sa_select(
-            col(CreditNote.program_id), zero, zero, zero, func.sum(CreditNote.amount_idr), zero
-        )
-        .where(col(CreditNote.program_id).in_(ids))
-        .group_by(col(CreditNote.program_id))
-    )
-    return union_all(invoices, notes)
-
-
-_TOTALS = _totals_statement()
-
-
 def money_columns(program_id: Any) -> list[Any]:
-    """billing_totals' five figures as scalar subqueries of one programme's id column, for a
-    read that fetches the programme and its money in one statement."""
+    """A programme's five money figures — invoiced (less months credited after issue, R23),
+    paid, outstanding, credited, credit applied — as scalar subqueries of its id column, so
+    that one statement reads programmes with their money."""
     live = and_(
         col(Invoice.program_id) == program_id,
         col(Invoice.status) != InvoiceStatus.cancelled.value,
@@ -154,17 +115,21 @@ def money_columns(program_id: Any) -> list[Any]:
     return [f.scalar_subquery() for f in figures]
 
 
+_PROGRAMS: Any = Program.__table__  # type: ignore[attr-defined]
+# Built once: constructing a statement costs more than running it on a hot path.
+_TOTALS = sa_select(_PROGRAMS.c.id, *money_columns(_PROGRAMS.c.id)).where(
+    _PROGRAMS.c.id.in_(bindparam("program_ids", expanding=True))
+)
+
+
 async def billing_totals(
     session: AsyncSession, program_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[int, int, int, int, int]]:
-    """(invoiced, paid, outstanding, credited, credit applied) per programme, in one statement:
-    its live invoices (invoiced leaves out months credited after issue, R23) and all its
-    credit notes."""
-    totals = {pid: [0, 0, 0, 0, 0] for pid in program_ids}
-    connection = await session.connection()  # a UNION is Core, beyond sqlmodel's exec
+    """(invoiced, paid, outstanding, credited, credit applied) per programme, as
+    money_columns defines them, in one statement per few thousand programmes."""
+    totals = dict.fromkeys(program_ids, (0, 0, 0, 0, 0))
+    connection = await session.connection()  # a column select beyond sqlmodel's exec
     for part in chunks(list(program_ids)):
-        rows: Any = await connection.execute(_TOTALS, {"program_ids": list(part)})
-        for row in rows:
-            pid, figures = row[0], row[1:]
-            totals[pid] = [a + int(b or 0) for a, b in zip(totals[pid], figures, strict=True)]
-    return {pid: (a, b, c, d, e) for pid, (a, b, c, d, e) in totals.items()}
+        for pid, a, b, c, d, e in await connection.execute(_TOTALS, {"program_ids": list(part)}):
+            totals[pid] = (int(a), int(b), int(c), int(d), int(e))
+    return totals

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ARRAY, and_, any_, bindparam
+from sqlalchemy import and_
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.billing.coverage import Cover
 from app.billing.models import Invoice, InvoiceLine, InvoiceStatus
-from app.db import chunks, dialect_name
+from app.db import chunks, dialect_name, one_of_param
 from app.enrolments.models import VERIFIED, Enrolment
 from app.workers.models import Person
 
@@ -36,12 +36,6 @@ class Chains:
     died: dict[str, date] = field(default_factory=dict)  # the NIKs recorded dead
 
 
-def _one_of(column: Any, name: str, postgres: bool) -> Any:
-    if postgres:  # one array parameter, not thousands rendered one by one
-        return column == any_(bindparam(name, type_=ARRAY(column.type)))
-    return column.in_(bindparam(name, expanding=True))
-
-
 def _members_statement(postgres: bool) -> Any:
     return (
         sa_select(
@@ -59,7 +53,7 @@ def _members_statement(postgres: bool) -> Any:
             Enrolment,
             and_(col(Enrolment.nik) == col(Person.nik), col(Enrolment.status).in_(VERIFIED)),
         )
-        .where(_one_of(col(Person.nik), "niks", postgres))
+        .where(one_of_param(col(Person.nik), "niks", postgres=postgres))
         .order_by(col(Enrolment.registered_on), col(Enrolment.id))
     )
 
@@ -71,7 +65,7 @@ def _paid_statement(postgres: bool) -> Any:
         sa_select(col(InvoiceLine.enrolment_id), col(InvoiceLine.month), col(Invoice.settled_on))
         .join(Invoice, col(Invoice.id) == col(InvoiceLine.invoice_id))
         .where(
-            _one_of(col(InvoiceLine.enrolment_id), "enrolment_ids", postgres),
+            one_of_param(col(InvoiceLine.enrolment_id), "enrolment_ids", postgres=postgres),
             col(InvoiceLine.live),
             col(InvoiceLine.credited).is_(False),
             col(Invoice.status) == InvoiceStatus.paid.value,
