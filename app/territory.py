@@ -36,9 +36,8 @@ async def get_visible_by_id(
     Reads come by primary key (the identity map first) and are judged by region in Python;
     a lock is taken only on a row of the caller's territory."""
     if not for_update:
-        row = await session.get(model, object_id)
-        region = getattr(row, "region_code", None)
-        if row is None or (subject.regions is not None and region not in subject.regions):
+        row: Any = await session.get(model, object_id)  # every tenant-owned model has region_code
+        if row is None or not subject.can_see(row.region_code):
             raise not_found(f"No {not_found.title.removeprefix('No such ')} {object_id}.")
         return row
     table: Any = model

@@ -61,8 +61,7 @@ async def lookup(session: AsyncSession, subject: Subject, nik: str, day: date) -
         (
             h
             for h in chains.held[nik]
-            if h.cover.start_month <= month <= h.cover.end_month
-            and (subject.regions is None or h.region_code in subject.regions)
+            if h.cover.start_month <= month <= h.cover.end_month and subject.can_see(h.region_code)
         ),
         None,
     )

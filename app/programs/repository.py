@@ -44,7 +44,7 @@ async def _read(
 ) -> tuple[Program, Any]:
     connection = await session.connection()
     row = (await connection.execute(statement, {"program_id": program_id})).first()
-    if row is None or (subject.regions is not None and row.region_code not in subject.regions):
+    if row is None or not subject.can_see(row.region_code):
         raise ProgramNotFound(f"No programme {program_id}.")
     values = row._mapping
     return Program.model_validate({k: values[k] for k in Program.model_fields}), row

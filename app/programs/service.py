@@ -103,7 +103,7 @@ async def create_program(session: AsyncSession, subject: Subject, data: ProgramC
         raise Unprocessable("region_code is required for a token without a region.")
     if subject.role is Role.pemda and region_code != subject.region:
         raise Forbidden("A pemda creates programmes only for its own region.")
-    if subject.regions is not None and region_code not in subject.regions:
+    if not subject.can_see(region_code):
         raise Forbidden("The region is outside the caller's territory.")
     if await session.get(Region, region_code) is None:
         raise UnknownRegion(f"Region {region_code} is not registered.")
