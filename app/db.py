@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import get_settings
@@ -69,6 +69,26 @@ T = TypeVar("T")
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+M = TypeVar("M", bound=SQLModel)
+
+
+async def lock_by_ids(
+    session: AsyncSession, model: type[M], ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, M]:
+    """Rows by id, locked in id order (so two flows locking the same rows cannot deadlock)
+    and refreshed with what the previous lock holder committed (populate_existing), rather
+    than served stale from the session."""
+    table: Any = model
+    rows = await session.exec(
+        select(model)
+        .where(table.id.in_(sorted(set(ids))))
+        .order_by(table.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {row.id: row for row in rows}  # type: ignore[attr-defined]
 
 
 def dialect_name(session: AsyncSession) -> str:

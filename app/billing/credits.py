@@ -24,7 +24,7 @@ from app.billing.models import (
     PaymentStatus,
 )
 from app.billing.repository import billing_totals
-from app.db import utcnow
+from app.db import lock_by_ids, utcnow
 from app.enrolments.models import Enrolment
 
 
@@ -74,16 +74,7 @@ async def credit_after(
     if not lines:
         return Credit(0, None)
     invoice_ids = sorted({line.invoice_id for line in lines})
-    invoices = {
-        i.id: i
-        for i in await session.exec(
-            select(Invoice)
-            .where(col(Invoice.id).in_(invoice_ids))
-            .order_by(col(Invoice.id))
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    }
+    invoices = await lock_by_ids(session, Invoice, invoice_ids)
     against_invoices = 0
     refund = 0
     refunded_months: list[str] = []

@@ -16,6 +16,7 @@ from app.claims.documents import require_complete
 from app.claims.models import Claim
 from app.claims.transitions import move, record_step
 from app.claims.workflow import ClaimAction
+from app.db import lock_by_ids
 from app.enrolments.ending import end_enrolment, withdraw
 from app.enrolments.membership import chains_of
 from app.enrolments.models import Enrolment, EnrolmentStatus, TerminationReason
@@ -37,23 +38,9 @@ async def _lock_cover(session: AsyncSession, claim: Claim) -> tuple[Program, Enr
     """Programme, then enrolment: the order every enrolment flow takes."""
     enrolment = await session.get(Enrolment, claim.enrolment_id)
     assert enrolment is not None
-    program = (
-        await session.exec(
-            select(Program)
-            .where(Program.id == enrolment.program_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    ).one()
-    enrolment = (
-        await session.exec(
-            select(Enrolment)
-            .where(Enrolment.id == claim.enrolment_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    ).one()
-    return program, enrolment
+    program = (await lock_by_ids(session, Program, [enrolment.program_id]))[enrolment.program_id]
+    locked = (await lock_by_ids(session, Enrolment, [claim.enrolment_id]))[claim.enrolment_id]
+    return program, locked
 
 
 async def _benefit(session: AsyncSession, claim: Claim, program: Program) -> benefits.Benefit:
@@ -138,16 +125,7 @@ async def _withdraw_later_enrolments(
     program_ids = sorted({e.program_id for e in await session.exec(later)})
     if not program_ids:
         return
-    programs = {
-        p.id: p
-        for p in await session.exec(
-            select(Program)
-            .where(col(Program.id).in_(program_ids))
-            .order_by(col(Program.id))
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    }
+    programs = await lock_by_ids(session, Program, program_ids)
     for other in list(
         await session.exec(later.with_for_update().execution_options(populate_existing=True))
     ):
