@@ -195,9 +195,12 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
     # connections younger than any idle timeout in between.
     # A fixed pool: connections beyond the pool's size would be opened and closed under load
     # (a connect costs more than the query); requests beyond it wait for a free one.
+    # No JIT: it compiles any statement the planner costs high (the report's, an invoice's)
+    # for up to a second, on every execution, to save milliseconds.
     settings = get_settings()
     return create_async_engine(
         url,
+        connect_args={"server_settings": {"jit": "off"}},
         pool_size=settings.database_pool_size,
         max_overflow=0,
         pool_timeout=settings.database_pool_timeout_seconds,

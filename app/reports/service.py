@@ -2,6 +2,8 @@
 
 import statistics
 from collections import Counter
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func
@@ -9,13 +11,37 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import clock
-from app.billing.service import enrolment_coverage
+from app.billing.service import Identified, enrolment_coverage
+from app.billing.standing import coverage_counts
 from app.claims.models import Claim, ClaimStatus
 from app.claims.service import working_days_to_payment
+from app.db import dialect_name
 from app.enrolments.models import VERIFIED, Enrolment, EnrolmentStatus
 from app.programs.models import Program
 from app.programs.service import publish
 from app.reports.schemas import ClaimsSummary, EnrolmentSummary, ProgramReport
+
+
+async def _coverage_today(session: AsyncSession, program: Program, today: date) -> Counter[str]:
+    """Every verified enrolment's status today: counted in SQL on PostgreSQL, where only the
+    members the set-based rules cannot decide are judged one by one; in Python on SQLite."""
+    undecided: Sequence[Identified]
+    if dialect_name(session) == "postgresql":
+        counts, undecided = await coverage_counts(session, program.id, today)
+    else:
+        counts = Counter()
+        rows: list[Any] = list(  # rows with .id and .nik: no ORM objects for 100,000 members
+            await session.exec(
+                select(Enrolment.id, Enrolment.nik).where(
+                    Enrolment.program_id == program.id,
+                    col(Enrolment.status).in_(VERIFIED),
+                )
+            )
+        )
+        undecided = rows
+    judged = await enrolment_coverage(session, undecided, today)
+    counts.update(c.status.value for c in judged.values())
+    return counts
 
 
 async def program_report(session: AsyncSession, program: Program) -> ProgramReport:
@@ -39,18 +65,8 @@ async def program_report(session: AsyncSession, program: Program) -> ProgramRepo
             )
         ).all()
     )
-    covering: list[Any] = list(  # rows with .id and .nik: no ORM objects for 100,000 members
-        await session.exec(
-            select(Enrolment.id, Enrolment.nik).where(
-                Enrolment.program_id == program.id,
-                col(Enrolment.status).in_(VERIFIED),
-            )
-        )
-    )
     today = clock.today()
-    coverage = Counter(
-        c.status.value for c in (await enrolment_coverage(session, covering, today)).values()
-    )
+    coverage = await _coverage_today(session, program, today)
     claims = list(
         await session.exec(
             select(Claim)
