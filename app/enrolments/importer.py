@@ -4,7 +4,9 @@ a few set-based statements for the whole file whatever its size."""
 import asyncio
 import csv
 import io
+import itertools
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -44,6 +46,7 @@ OPTIONAL_COLUMNS = (
     "extreme_poor",
     "tobacco_sector",
 )
+SLICE = 5_000  # rows parsed, judged and written at a time
 _TRUE = {"1", "true", "ya", "y", "yes"}
 _FALSE = {"0", "false", "tidak", "t", "n", "no"}
 
@@ -70,13 +73,18 @@ class Row:
         return nik_rules.is_valid(self.nik)  # cached: checked once while parsing
 
 
-def read_roster(body: bytes, max_rows: int) -> list[dict[str, str]]:
+def _decode(body: bytes) -> str:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidCsv("The file must be UTF-8 text.") from None
     if "\x00" in text:
         raise InvalidCsv("The file contains NUL bytes.")
+    return text
+
+
+def _raw_rows(text: str) -> Iterator[dict[str, str]]:
+    """The roster's rows by column name, read as they are asked for (blank lines skipped)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader, [])]
@@ -85,23 +93,42 @@ def read_roster(body: bytes, max_rows: int) -> list[dict[str, str]]:
             raise InvalidCsv(
                 f"Missing columns: {', '.join(missing)}. Required: {', '.join(REQUIRED_COLUMNS)}."
             )
-        rows: list[dict[str, str]] = []
         for values in reader:
-            if not "".join(values).strip():
-                continue  # blank lines are not rows
-            if len(rows) >= max_rows:
-                raise TooManyRows(f"At most {max_rows} rows per file; split the roster.")
-            rows.append(dict(zip(header, values, strict=False)))
+            if "".join(values).strip():
+                yield dict(zip(header, values, strict=False))
     except csv.Error as exc:
         raise InvalidCsv(f"Unreadable CSV near line {reader.line_num}: {exc}") from None
-    if not rows:
+
+
+@dataclass(frozen=True)
+class Scan:
+    text: str
+    rows: int
+    niks: list[str]  # every valid NIK in the file, sorted: the persons an import locks
+
+
+def scan_roster(body: bytes, max_rows: int) -> Scan:
+    """The whole file read once, keeping only its valid NIKs: a file that cannot be read, or
+    is too long, is refused before anything is written."""
+    text = _decode(body)
+    count = 0
+    niks: set[str] = set()
+    for raw in _raw_rows(text):
+        count += 1
+        if count > max_rows:
+            raise TooManyRows(f"At most {max_rows} rows per file; split the roster.")
+        nik = nik_rules.normalise((raw.get("nik") or "").strip())
+        if nik_rules.is_valid(nik):
+            niks.add(nik)
+    if not count:
         raise InvalidCsv("The file has a header but no rows.")
-    return rows
+    return Scan(text, count, sorted(niks))
 
 
-def _parse_roster(body: bytes, max_rows: int) -> list[Row]:
-    raw_rows = read_roster(body, max_rows)
-    return [parse_row(number, raw) for number, raw in enumerate(raw_rows, start=1)]
+def _parse_slices(text: str) -> Iterator[list[Row]]:
+    raw_rows = enumerate(_raw_rows(text), start=1)
+    while part := list(itertools.islice(raw_rows, SLICE)):
+        yield [parse_row(number, raw) for number, raw in part]
 
 
 def _flag(value: str) -> bool | str:
@@ -129,6 +156,18 @@ def parse_row(number: int, raw: dict[str, str]) -> Row:
         )
 
 
+@dataclass
+class Tally:
+    """What the rows judged so far leave for the next: the budget and places still free,
+    the NIKs already seen, and what was accepted."""
+
+    remaining_idr: int
+    enrolled: int
+    seen: set[str] = field(default_factory=set)
+    accepted: int = 0
+    accepted_idr: int = 0
+
+
 def _assess_rows(
     rows: list[Row],
     program: Program,
@@ -137,16 +176,14 @@ def _assess_rows(
     covered: set[str],
     dead: dict[str, Any],
     registered_on: date,
+    tally: Tally,
 ) -> None:
     """File order against the budget: each accepted row spends before the next is judged."""
     program_terms = terms(program)
     window_reasons = eligibility.program_reasons(
         program_terms, start, end
     ) + eligibility.start_reasons(start, registered_on)
-    remaining = program.budget_idr - program.committed_idr
-    enrolled = program.enrolled_workers
     prices: dict[Occupation, tuple[int, int]] = {}
-    seen: set[str] = set()
     for row in rows:
         if row.worker is None:
             continue
@@ -156,11 +193,11 @@ def _assess_rows(
         row.reasons += eligibility.person_reasons(person, program_terms, registered_on)
         row.reasons += window_reasons
         if row.nik_valid:
-            if row.nik in seen:
+            if row.nik in tally.seen:
                 row.reasons.append(
                     reason(ReasonCode.DUPLICATE_IN_FILE, "This NIK appears on an earlier row.")
                 )
-            seen.add(row.nik)
+            tally.seen.add(row.nik)
             row.reasons += eligibility.standing_reasons(
                 already_enrolled=row.nik in covered, deceased=row.nik in dead
             )
@@ -172,13 +209,15 @@ def _assess_rows(
         row.monthly_idr, row.cost_idr = prices[occupation]
         row.reasons += eligibility.money_reasons(
             cost_idr=row.cost_idr,
-            remaining_idr=remaining,
-            enrolled_workers=enrolled,
+            remaining_idr=tally.remaining_idr,
+            enrolled_workers=tally.enrolled,
             max_workers=program.max_workers,
         )
         if not row.reasons:
-            remaining -= row.cost_idr
-            enrolled += 1
+            tally.remaining_idr -= row.cost_idr
+            tally.enrolled += 1
+            tally.accepted += 1
+            tally.accepted_idr += row.cost_idr
 
 
 @dataclass
@@ -191,7 +230,7 @@ class Records:
 def _records(
     program: Program,
     accepted: list[Row],
-    existing: dict[str, Worker],
+    existing: dict[str, uuid.UUID],
     start: str,
     end: str,
     registered_on: date,
@@ -216,7 +255,7 @@ def _records(
                 }
             )
         else:
-            worker_id = known.id
+            worker_id = known
             refreshed.append(values | {"worker_id": worker_id, "updated_at": now})
         enrolments.append(
             {
@@ -239,17 +278,19 @@ def _records(
     return Records(new_workers, refreshed, enrolments)
 
 
+def _next_slice(slices: Iterator[list[Row]]) -> list[Row]:
+    return next(slices, [])
+
+
 async def _write(
     session: AsyncSession,
     program: Program,
     accepted: list[Row],
+    existing: dict[str, uuid.UUID],
     start: str,
     end: str,
     registered_on: date,
 ) -> None:
-    existing = await worker_repository.workers_by_nik(
-        session, program.region_code, [r.nik for r in accepted]
-    )
     records = await asyncio.to_thread(
         _records, program, accepted, existing, start, end, registered_on
     )
@@ -263,9 +304,6 @@ async def _write(
             params=refreshed,
         )
     await copy_rows(session, Enrolment.__table__, records.enrolments)  # type: ignore[attr-defined]
-    budget.reserve(program, sum(r.cost_idr for r in accepted), len(accepted))
-    session.add(program)
-    await session.flush()
 
 
 async def import_roster(
@@ -278,22 +316,43 @@ async def import_roster(
     start_month: str | None,
     max_rows: int,
 ) -> ImportReport:
+    """The file is read whole once (refused before any write if unreadable or too long), then
+    parsed, judged and written SLICE rows at a time, so that memory does not grow with the
+    file; the standing of every NIK is read before the first write, as one file's view."""
     program = await get_program(session, subject, program_id, for_update=not dry_run)
     # Reading, checking and preparing rows is CPU work of seconds for a large roster: it runs
     # in a worker thread, so that the event loop keeps answering other requests meanwhile.
-    rows = await asyncio.to_thread(_parse_roster, body, max_rows)
+    scan = await asyncio.to_thread(scan_roster, body, max_rows)
     today = clock.today()
     start, end = window(program, start_month, today)
-    valid_niks = sorted({r.nik for r in rows if r.worker is not None and r.nik_valid})
     if not dry_run:
-        # Same lock order as a single enrolment: the programme (above), then the persons.
-        await worker_repository.lock_persons(session, valid_niks)
-    covered = await repository.niks_with_cover(session, valid_niks, start, end)
-    dead = await worker_repository.deceased_niks(session, valid_niks)
-    await asyncio.to_thread(_assess_rows, rows, program, start, end, covered, dead, today)
-    accepted = [r for r in rows if not r.reasons]
+        # Same lock order as a single enrolment: the programme (above), then the persons —
+        # every valid NIK of the file at once, in order, whatever else its row gets wrong.
+        await worker_repository.lock_persons(session, scan.niks)
+    covered = await repository.niks_with_cover(session, scan.niks, start, end)
+    dead = await worker_repository.deceased_niks(session, scan.niks)
+    # Read before the first slice is written: a statement planned on the statistics of the
+    # empty tables this import is filling would scan what it wrote for every NIK.
+    existing = await worker_repository.worker_ids_by_nik(session, program.region_code, scan.niks)
+    tally = Tally(program.budget_idr - program.committed_idr, program.enrolled_workers)
+    rejections: list[ImportRejection] = []
+    slices = _parse_slices(scan.text)
+    while rows := await asyncio.to_thread(_next_slice, slices):
+        await asyncio.to_thread(
+            _assess_rows, rows, program, start, end, covered, dead, today, tally
+        )
+        rejections += (
+            ImportRejection(row=r.number, nik_masked=nik_rules.mask(r.nik), reasons=r.reasons)
+            for r in rows
+            if r.reasons
+        )
+        if not dry_run:
+            accepted = [r for r in rows if not r.reasons]
+            await _write(session, program, accepted, existing, start, end, today)
     if not dry_run:
-        await _write(session, program, accepted, start, end, today)
+        budget.reserve(program, tally.accepted_idr, tally.accepted)
+        session.add(program)
+        await session.flush()
         record(
             session,
             subject,
@@ -302,22 +361,18 @@ async def import_roster(
             program.id,
             region_code=program.region_code,
             details={
-                "rows": len(rows),
-                "accepted": len(accepted),
-                "committed_idr": sum(r.cost_idr for r in accepted),
+                "rows": scan.rows,
+                "accepted": tally.accepted,
+                "committed_idr": tally.accepted_idr,
             },
         )
     return ImportReport(
         dry_run=dry_run,
-        total_rows=len(rows),
-        accepted=len(accepted),
-        rejected=len(rows) - len(accepted),
+        total_rows=scan.rows,
+        accepted=tally.accepted,
+        rejected=scan.rows - tally.accepted,
         start_month=start,
         end_month=end,
-        accepted_cost_idr=sum(r.cost_idr for r in accepted),
-        rejections=[
-            ImportRejection(row=r.number, nik_masked=nik_rules.mask(r.nik), reasons=r.reasons)
-            for r in rows
-            if r.reasons
-        ],
+        accepted_cost_idr=tally.accepted_idr,
+        rejections=rejections,
     )

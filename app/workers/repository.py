@@ -112,3 +112,19 @@ async def list_visible(
 
 async def is_deceased(session: AsyncSession, nik: str) -> bool:
     return bool(await deceased_niks(session, [nik]))
+
+
+async def worker_ids_by_nik(
+    session: AsyncSession, region_code: str, niks: Sequence[str]
+) -> dict[str, uuid.UUID]:
+    """The region's worker id for each NIK it knows: plain rows, for a whole roster."""
+    found: dict[str, uuid.UUID] = {}
+    connection = await session.connection()
+    for part in chunks(niks):
+        rows = await connection.execute(
+            sa_select(col(Worker.nik), col(Worker.id)).where(
+                col(Worker.region_code) == region_code, one_of(session, col(Worker.nik), part)
+            )
+        )
+        found.update({nik: worker_id for nik, worker_id in rows})
+    return found

@@ -6,12 +6,21 @@ from typing import Any
 import httpx
 import pytest
 
+from app.enrolments import importer
 from tests.conftest import PEMDA_3514, PEMDA_3575, assert_problem, auth
 from tests.factories import create_program, roster_rows, to_csv, worker
 
 pytestmark = pytest.mark.usefixtures("regions")
 
 CSV = {"content-type": "text/csv"}
+
+
+@pytest.fixture(autouse=True, params=[importer.SLICE, 1_000], ids=["one-slice", "slices"])
+def slice_rows(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Every import test also runs with the roster cut into slices of 1,000 rows: the
+    28,448-row roster then crosses 28 slice boundaries, the budget running out in one."""
+    monkeypatch.setattr(importer, "SLICE", request.param)
+    return int(request.param)
 
 
 async def upload(
@@ -67,6 +76,37 @@ class TestKabPasuruanRoster:
             headers=auth(**PEMDA_3514),
         )
         assert page.json()["items"][0]["start_month"] == "2026-07"
+
+
+class TestSlices:
+    async def test_a_file_judged_in_slices_judges_every_row_as_one_file_would(
+        self, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Slices of 3 rows: a NIK repeated two slices later is a duplicate (not enrolled by
+        its own file), an unreadable row keeps its number, and the budget runs out in file
+        order across slices."""
+        monkeypatch.setattr(importer, "SLICE", 3)
+        program = await create_program(
+            client, budget_idr=5 * 16_800 * 6, coverage_start="2026-07", coverage_end="2026-12"
+        )
+        rows = roster_rows(8)
+        rows.insert(6, dict(rows[1]))  # row 7 repeats row 2
+        rows[3] = rows[3] | {"sex": "?"}  # row 4 is unreadable
+        response = await upload(client, program["id"], to_csv(rows), start_month="2026-07")
+        assert response.status_code == 200, response.text
+        report = response.json()
+        assert (report["total_rows"], report["accepted"], report["accepted_cost_idr"]) == (
+            9,
+            5,
+            5 * 16_800 * 6,
+        )
+        assert {r["row"]: [x["code"] for x in r["reasons"]] for r in report["rejections"]} == {
+            4: ["INVALID_FIELD"],
+            7: ["DUPLICATE_IN_FILE"],
+            8: ["BUDGET_EXHAUSTED"],
+            9: ["BUDGET_EXHAUSTED"],
+        }
+        assert (await figures(client, program["id"]))["remaining_idr"] == 0
 
 
 class TestPenajamPaserUtara:
