@@ -16,20 +16,26 @@ class BodySizeLimitMiddleware:
         content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
         return self.csv_limit if content_type.startswith("text/csv") else self.json_limit
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = self._limit_for(scope)
-        too_large = problem_response(
+    def _too_large(self, limit: int) -> ASGIApp:
+        return problem_response(
             413,
             PayloadTooLarge.code,
             PayloadTooLarge.title,
             f"The body may be at most {limit} bytes for this content type.",
         )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self._limit_for(scope)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await too_large(scope, receive, send)
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > limit:
+                await self._too_large(limit)(scope, receive, send)
+                return
+            # The server reads no more than the declared length: nothing left to watch.
+            await self.app(scope, receive, send)
             return
         received = 0
         rejected = False
@@ -48,7 +54,7 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    await too_large(scope, receive, send)
+                    await self._too_large(limit)(scope, receive, send)
                     rejected = True
                     return {"type": "http.disconnect"}
             return message

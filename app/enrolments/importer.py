@@ -1,5 +1,5 @@
 """Bulk enrolment from a CSV roster (R11): row by row reasons, file order against the budget,
-a few set-based statements for the whole file whatever its size."""
+a few set-based statements per slice of rows, whatever the file's size."""
 
 import asyncio
 import csv
