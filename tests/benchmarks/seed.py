@@ -2,7 +2,8 @@
 
 Seeded members are region 3514's, active from January to December 2026, their January
 contribution invoiced and paid — what a coverage look-up, a list page and a report read.
-Their NIKs use district 90, which the roster factory never does.
+Their NIKs use district 90, which the roster factory never does, and their KPJs start with
+a 0, which the service never gives (it draws from 10000000000 up).
 """
 
 import uuid
@@ -65,7 +66,7 @@ async def seed_members(
     async with conn.transaction():
         await conn.execute(
             f"INSERT INTO persons (nik, kpj_number, created_at)"
-            f" SELECT {_NIK}, lpad((90000000000 + i)::text, 11, '0'), $3 FROM {series}",
+            f" SELECT {_NIK}, lpad(i::text, 11, '0'), $3 FROM {series}",
             first,
             last,
             now,
