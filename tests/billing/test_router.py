@@ -377,6 +377,15 @@ class TestTerminationAfterBilling:
             "2026-12",
             11 * 16_800,
         )
+        # The list is the territory's: another region sees no note, even asking by programme.
+        assert_problem(await client.get("/v1/credit-notes"), 401)
+        no_scope = auth("pemda", region="3514", scopes=["programs:read"])
+        assert_problem(await client.get("/v1/credit-notes", headers=no_scope), 403)
+        for params in ({}, {"program_id": program["id"]}):
+            elsewhere = await client.get(
+                "/v1/credit-notes", params=params, headers=auth(**PEMDA_3575)
+            )
+            assert (elsewhere.status_code, elsewhere.json()["items"]) == (200, [])
         newcomer = await client.post(
             f"{url}/enrolments",
             json={"worker": worker(2), "start_month": "2026-02"},
