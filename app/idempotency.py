@@ -103,7 +103,8 @@ class Idempotency:
         if (replayed := await self.replay(session, subject)) is not None:
             return replayed
         result = await produce()
-        await self.remember(session, subject, status_code, result.model_dump(mode="json"))
+        if self.key is not None:  # a large answer is not copied for nothing
+            await self.remember(session, subject, status_code, result.model_dump(mode="json"))
         return result
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from app.calendar import age_on
 from app.errors import Reason
@@ -45,7 +46,9 @@ class ProgramTerms:
     max_age: int
 
 
+@lru_cache(maxsize=4096)
 def reason(code: ReasonCode, detail: str) -> Reason:
+    """One shared (frozen) Reason per code and detail."""
     return Reason(code=code.value, detail=detail)
 
 

@@ -332,8 +332,10 @@ async def import_roster(
     covered = await repository.niks_with_cover(session, scan.niks, start, end)
     dead = await worker_repository.deceased_niks(session, scan.niks)
     # Read before the first slice is written: a statement planned on the statistics of the
-    # empty tables this import is filling would scan what it wrote for every NIK.
-    existing = await worker_repository.worker_ids_by_nik(session, program.region_code, scan.niks)
+    # empty tables this import is filling would scan what it wrote for every NIK. Only for
+    # NIKs that may still be accepted: an enrolled or dead one is refused whatever its row.
+    writable = [n for n in scan.niks if n not in covered and n not in dead]
+    existing = await worker_repository.worker_ids_by_nik(session, program.region_code, writable)
     tally = Tally(program.budget_idr - program.committed_idr, program.enrolled_workers)
     rejections: list[ImportRejection] = []
     slices = _parse_slices(scan.text)
