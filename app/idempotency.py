@@ -77,17 +77,17 @@ class Idempotency:
         )
 
     async def remember(
-        self, session: AsyncSession, subject: Subject, status_code: int, body: Any
+        self, session: AsyncSession, subject: Subject, status_code: int, result: BaseModel
     ) -> None:
         if self.key is None:
-            return
+            return  # nothing kept, and a large answer not copied for nothing
         session.add(
             IdempotencyRecord(
                 actor=subject.sub,
                 key=self.key,
                 request_hash=self.request_hash,
                 status_code=status_code,
-                response_body=body,
+                response_body=result.model_dump(mode="json"),
             )
         )
         await session.flush()
@@ -103,8 +103,7 @@ class Idempotency:
         if (replayed := await self.replay(session, subject)) is not None:
             return replayed
         result = await produce()
-        if self.key is not None:  # a large answer is not copied for nothing
-            await self.remember(session, subject, status_code, result.model_dump(mode="json"))
+        await self.remember(session, subject, status_code, result)
         return result
 
 

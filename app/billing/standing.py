@@ -18,6 +18,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.billing.coverage import DUE_DAY
 from app.months import add_months, month_of
 
 # A month's due date (R3, as coverage.due_on): the 15th, or 14 days after the registration
@@ -98,7 +99,7 @@ def parameters(program_id: uuid.UUID, day: date) -> dict[str, object]:
     """The statement's parameters: the day, its month, and the last month due before it
     (a month is due on the 15th at the earliest, R3)."""
     month = month_of(day)
-    last_due_month = month if day.day > 15 else add_months(month, -1)
+    last_due_month = month if day.day > DUE_DAY else add_months(month, -1)
     return {
         "program_id": program_id,
         "day": day,

@@ -17,6 +17,7 @@ from app.billing.service import enrolment_coverage
 from app.billing.standing import STATUS_ROWS, Undecided, coverage_counts, parameters
 from app.db import database
 from app.enrolments.models import Enrolment
+from app.months import months_between
 from app.programs.models import Program
 from app.workers.models import Person, Worker
 from tests.billing.test_status_on import _random_chain
@@ -120,18 +121,16 @@ def _enrolment(rng: random.Random, program: Program, worker: Worker, cover: Cove
         # some months also sit on an unpaid invoice or were credited, which pay nothing.
         invoice = _paid_invoice(program, None if rng.random() < 0.05 else settled)
         rows += [invoice, _line(invoice, enrolment, month)]
-    for month in {m for m in _months(cover) if m not in cover.settled and rng.random() < 0.3}:
+    for month in {
+        m
+        for m in months_between(cover.start_month, cover.end_month)
+        if m not in cover.settled and rng.random() < 0.3
+    }:
         unpaid = _paid_invoice(program, None, status=rng.choice(["issued", "cancelled"]))
         line = _line(unpaid, enrolment, month)
         line.credited = rng.random() < 0.3
         rows += [unpaid, line]
     return rows
-
-
-def _months(cover: Cover) -> list[str]:
-    from app.months import months_between
-
-    return list(months_between(cover.start_month, cover.end_month))
 
 
 def _line(invoice: Invoice, enrolment: Enrolment, month: str) -> InvoiceLine:
