@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -272,6 +273,24 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 async def get_read_session() -> AsyncIterator[AsyncSession]:
     """For requests that change nothing whatever their method (a POSTed check)."""
     async with database.get_sessionmaker(read_only=True)() as session:
+        yield session
+
+
+@asynccontextmanager
+async def snapshot_session() -> AsyncIterator[AsyncSession]:
+    """Reads in many statements that must agree (an export in chunks): one read-only snapshot.
+    PostgreSQL: a REPEATABLE READ, READ ONLY transaction (the read engine's autocommit gives
+    each statement its own); SQLite: the read engine's deferred BEGIN already reads one WAL
+    snapshot until the session closes. Not a request dependency: a streamed body outlives
+    the request's session."""
+    maker = database.get_sessionmaker(read_only=True)
+    engine = database.engine
+    if engine is None or engine.dialect.name != "postgresql":
+        async with maker() as session:
+            yield session
+        return
+    bind = engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    async with AsyncSession(bind, expire_on_commit=False) as session:
         yield session
 
 

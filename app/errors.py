@@ -1,16 +1,26 @@
-"""Every error is an RFC 9457 problem document with a stable `code`."""
+"""Every error is an RFC 9457 problem document with a stable `code`, its `title` and
+`detail` in the request's language (English, or Bahasa Indonesia: app/i18n)."""
 
 import logging
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidatorFunctionWrapHandler,
+    field_serializer,
+    field_validator,
+)
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import i18n
+from app.i18n import Language, Message, msg
 
 log = logging.getLogger("app.errors")
 
@@ -24,6 +34,17 @@ class Reason(BaseModel):
 
     code: str
     detail: str
+
+    @field_validator("detail", mode="wrap")
+    @classmethod
+    def _keep_message(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> str:
+        # Kept as the Message it is (validation would copy it into a plain str): its id and
+        # values say it in the request's language. Rendered once per shared reason.
+        return value if isinstance(value, Message) else handler(value)
+
+    @field_serializer("detail")
+    def _in_request_language(self, detail: str) -> str:
+        return i18n.localise_for_body(detail)
 
 
 class FieldError(BaseModel):
@@ -53,14 +74,15 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        detail: str | None = None,
+        detail: Message | None = None,
         *,
         reasons: Sequence[Reason] | None = None,
         headers: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail or self.title)
-        self.detail = detail or self.title
+        self.detail: str = detail or self.title
+        self.has_detail = detail is not None
         self.reasons = list(reasons) if reasons is not None else None
         self.headers = headers
         self.extra = extra or {}
@@ -77,6 +99,12 @@ class Forbidden(DomainError):
 class NotFound(DomainError):
     status, code, title = 404, "NOT_FOUND", "No such resource"
 
+    @classmethod
+    def by_id(cls, key: object) -> Self:
+        """`No claim 0192….`: the catalogue's `<thing>.not_found` message (for CLAIM_NOT_FOUND:
+        `claim.not_found`), with the id or code as `{id}`."""
+        return cls(msg(f"{cls.code.removesuffix('_NOT_FOUND').lower()}.not_found", id=key))
+
 
 class Conflict(DomainError):
     status, code, title = 409, "CONFLICT", "The request conflicts with the current state"
@@ -87,7 +115,7 @@ class InvalidState(DomainError):
 
     status, code, title = 409, "INVALID_STATE", "Not allowed in the current state"
 
-    def __init__(self, detail: str, *, current_status: str) -> None:
+    def __init__(self, detail: Message, *, current_status: str) -> None:
         super().__init__(detail, extra={"current_status": current_status})
 
 
@@ -111,6 +139,9 @@ class IdempotencyConflict(DomainError):
     )
 
 
+PROBLEMS_KEY = "x-problems"  # read by app/openapi_problems.py, which makes the code enums
+
+
 def error_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` for the errors an endpoint can raise, grouped by status."""
     grouped: dict[int, list[type[DomainError]]] = {}
@@ -120,6 +151,7 @@ def error_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any
         status: {
             "model": Problem,
             "description": "; ".join(f"{e.title} (`{e.code}`)" for e in group),
+            PROBLEMS_KEY: [{"code": e.code, "title": e.title} for e in group],
         }
         for status, group in sorted(grouped.items())
     }
@@ -148,18 +180,29 @@ def problem_response(
     title: str,
     detail: str,
     *,
+    language: Language | None = None,
     headers: dict[str, str] | None = None,
     **members: Any,
 ) -> JSONResponse:
+    """`title` (English; the catalogue's by `code` in Indonesian) and `detail` (a Message is
+    rendered) in `language`, by default the request's."""
+    language = language or i18n.current_language()
     body: dict[str, Any] = {
         "type": f"https://jamsos-rentan.go.id/problems/{code.lower().replace('_', '-')}",
-        "title": title,
+        "title": i18n.title(code, title, language),
         "status": status,
-        "detail": detail,
+        "detail": i18n.localise(detail, language),
         "code": code,
     }
     body.update({k: v for k, v in members.items() if v is not None})
+    headers = (headers or {}) | i18n.response_headers(language)
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def request_language(request: Request) -> Language:
+    # Negotiated again rather than read from the request's context: the handler of
+    # unexpected errors runs outside the middleware that sets it.
+    return i18n.negotiate(request.headers.get("accept-language"))
 
 
 def _clean_loc(loc: Sequence[Any]) -> list[str | int]:
@@ -174,64 +217,89 @@ def _validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     ]
 
 
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
+    language = request_language(request)
+    # A reason renders itself in the request's language (Reason._in_request_language).
     reasons = [r.model_dump() for r in exc.reasons] if exc.reasons is not None else None
+    extra = {
+        k: i18n.localise(v, language) if isinstance(v, str) else v for k, v in exc.extra.items()
+    }
+    detail = exc.detail if exc.has_detail else i18n.title(exc.code, exc.title, language)
     return problem_response(
         exc.status,
         exc.code,
         exc.title,
-        exc.detail,
+        detail,
+        language=language,
         headers=exc.headers,
         reasons=reasons,
-        **exc.extra,
+        **extra,
     )
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    # Only `title` and `detail` are translated: each of `errors` keeps pydantic's English
+    # `msg`, next to its `type`, which a client can map to its own words.
     assert isinstance(exc, RequestValidationError)
     return problem_response(
         422,
         "VALIDATION_FAILED",
         "The request is not valid",
-        "One or more fields are missing or invalid; see `errors`.",
+        msg("problem.validation"),
+        language=request_language(request),
         errors=_validation_errors(exc.errors()),
     )
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+# Starlette's own details (its status phrase) that the catalogue says in Indonesian too.
+_HTTP_DETAILS = {404: "http.not_found", 405: "http.method_not_allowed"}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    code = _STATUS_CODES.get(status, f"HTTP_{status}")
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    language = request_language(request)
     detail = exc.detail if isinstance(exc.detail, str) else phrase
+    if detail == phrase:  # Starlette's default: a catalogue text, or the title
+        detail = (
+            msg(_HTTP_DETAILS[status])
+            if status in _HTTP_DETAILS
+            else i18n.title(code, phrase, language)
+        )
     return problem_response(
         status,
-        _STATUS_CODES.get(status, f"HTTP_{status}"),
+        code,
         phrase,
         detail,
+        language=language,
         headers=getattr(exc, "headers", None),
     )
 
 
-async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     # A constraint the service checks first was hit by a concurrent request.
     log.warning("integrity error: %s", type(exc.__cause__ or exc).__name__)
     return problem_response(
         409,
         "CONFLICT",
         "Conflicting change",
-        "Another request changed the same data at the same time; retry.",
+        msg("problem.conflict"),
+        language=request_language(request),
     )
 
 
-async def _data_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     # A value the database cannot hold (out of range, bad encoding) is the input's fault.
     log.warning("data error: %s", type(exc.__cause__ or exc).__name__)
     return problem_response(
         422,
         "VALIDATION_FAILED",
         "The request is not valid",
-        "A value is out of the range the service can store.",
+        msg("problem.value_out_of_range"),
+        language=request_language(request),
     )
 
 
@@ -255,15 +323,20 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         503,
         "SERVICE_UNAVAILABLE",
         "Database unavailable",
-        "The database could not complete the request; retry later.",
+        msg("problem.database_unavailable"),
+        language=request_language(request),
         headers={"Retry-After": "5"},
     )
 
 
-async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled %s", type(exc).__name__, exc_info=exc)
     return problem_response(
-        500, "INTERNAL_ERROR", "Internal error", "An unexpected error occurred; it was logged."
+        500,
+        "INTERNAL_ERROR",
+        "Internal error",
+        msg("problem.internal"),
+        language=request_language(request),
     )
 
 

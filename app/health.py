@@ -7,22 +7,35 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 
 from app.db import database
-from app.errors import problem_response
+from app.errors import DomainError, error_responses, problem_response
+from app.i18n import msg
 
 router = APIRouter(tags=["health"])
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
+class NotReady(DomainError):
+    status, code, title = 503, "NOT_READY", "Not ready"
+
+
 class Health(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
     status: str
 
 
 class Readiness(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"status": "ok", "database": "reachable", "migration": "b6c2f0d1e8a4"}]
+        }
+    )
+
     status: str
     database: str
     migration: str
@@ -42,7 +55,7 @@ async def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Readiness, responses={503: {"description": "Not ready"}})
+@router.get("/readyz", response_model=Readiness, responses=error_responses(NotReady))
 async def readyz() -> Readiness | JSONResponse:
     """The database answers and its schema is at the newest migration."""
     try:
@@ -54,14 +67,17 @@ async def readyz() -> Readiness | JSONResponse:
             ).scalar()
     except Exception:  # any failure to reach or read the database means "not ready"
         return problem_response(
-            503, "NOT_READY", "Not ready", "The database cannot be reached or is not migrated."
+            NotReady.status,
+            NotReady.code,
+            NotReady.title,
+            msg("health.unreachable"),
         )
     head = head_revision()
     if current != head:
         return problem_response(
-            503,
-            "NOT_READY",
-            "Not ready",
-            f"The database is at migration {current}, the service expects {head}.",
+            NotReady.status,
+            NotReady.code,
+            NotReady.title,
+            msg("health.migration", current=current, head=head),
         )
     return Readiness(status="ok", database="reachable", migration=str(current))

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.auth.subject import Subject
 from app.db import UTCDateTime, utcnow
 from app.errors import IdempotencyConflict
+from app.i18n import msg
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -44,16 +45,24 @@ IdempotencyKeyHeader = Annotated[
 
 
 class Idempotency:
-    def __init__(self, request: Request, key: str | None) -> None:
+    def __init__(self, request: Request, response: Response, key: str | None) -> None:
         self.request = request
+        self.response = response
         self.key = key
         self.request_hash = ""
 
-    async def replay(self, session: AsyncSession, subject: Subject) -> JSONResponse | None:
-        """The stored answer for this key, or None when the request is new."""
+    async def replay(
+        self,
+        session: AsyncSession,
+        subject: Subject,
+        location: str | None = None,
+        content: bytes | None = None,
+    ) -> JSONResponse | None:
+        """The stored answer for this key, or None when the request is new. `content` stands
+        for the body when the body is not the request (a form's file: its boundary varies)."""
         if self.key is None:
             return None
-        body = await self.request.body()
+        body = content if content is not None else await self.request.body()
         digest = hashlib.sha256()
         for part in (self.request.method, self.request.url.path, self.request.url.query):
             digest.update(part.encode() + b"\0")
@@ -69,12 +78,11 @@ class Idempotency:
         if stored is None:
             return None
         if stored.request_hash != self.request_hash:
-            raise IdempotencyConflict("This Idempotency-Key was already used with another body.")
-        return JSONResponse(
-            stored.response_body,
-            status_code=stored.status_code,
-            headers={"Idempotent-Replayed": "true"},
-        )
+            raise IdempotencyConflict(msg("idempotency.reused"))
+        headers = {"Idempotent-Replayed": "true"}
+        if location is not None and isinstance(stored.response_body, dict):
+            headers["Location"] = location.format_map(stored.response_body)
+        return JSONResponse(stored.response_body, status_code=stored.status_code, headers=headers)
 
     async def remember(
         self, session: AsyncSession, subject: Subject, status_code: int, result: BaseModel
@@ -98,17 +106,26 @@ class Idempotency:
         subject: Subject,
         status_code: int,
         produce: Callable[[], Awaitable[BaseModel]],
+        *,
+        location: str | None = None,
+        content: bytes | None = None,
     ) -> BaseModel | JSONResponse:
-        """The stored answer for a repeated key; otherwise produce one and keep it."""
-        if (replayed := await self.replay(session, subject)) is not None:
+        """The stored answer for a repeated key; otherwise produce one and keep it.
+        `location` is the created object's path with the answer's fields as placeholders
+        (`/v1/programs/{id}`): it becomes the `Location` header, on a replay too."""
+        if (replayed := await self.replay(session, subject, location, content)) is not None:
             return replayed
         result = await produce()
         await self.remember(session, subject, status_code, result)
+        if location is not None:
+            self.response.headers["Location"] = location.format_map(vars(result))
         return result
 
 
-async def idempotency(request: Request, key: IdempotencyKeyHeader = None) -> Idempotency:
-    return Idempotency(request, key)
+async def idempotency(
+    request: Request, response: Response, key: IdempotencyKeyHeader = None
+) -> Idempotency:
+    return Idempotency(request, response, key)
 
 
 IdempotencyDep = Annotated[Idempotency, Depends(idempotency)]

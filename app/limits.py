@@ -3,6 +3,14 @@
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PayloadTooLarge, problem_response
+from app.i18n import msg
+
+# Files (rosters: CSV, .xlsx, or either in a form) get the file limit; everything else is JSON.
+FILE_TYPES = (
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "multipart/form-data",
+)
 
 
 class BodySizeLimitMiddleware:
@@ -14,14 +22,14 @@ class BodySizeLimitMiddleware:
     def _limit_for(self, scope: Scope) -> int:
         headers = dict(scope["headers"])
         content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
-        return self.csv_limit if content_type.startswith("text/csv") else self.json_limit
+        return self.csv_limit if content_type.startswith(FILE_TYPES) else self.json_limit
 
     def _too_large(self, limit: int) -> ASGIApp:
         return problem_response(
             413,
             PayloadTooLarge.code,
             PayloadTooLarge.title,
-            f"The body may be at most {limit} bytes for this content type.",
+            msg("problem.body_too_large", limit=limit),
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -4,10 +4,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
 from app import __doc__ as summary
+from app import examples
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.billing.router import coverage_router
@@ -15,12 +16,16 @@ from app.billing.router import router as billing_router
 from app.claims.router import router as claims_router
 from app.config import get_settings
 from app.db import database
+from app.docs import install_docs
 from app.enrolments.router import router as enrolments_router
 from app.errors import install_error_handlers
 from app.health import router as health_router
 from app.limits import BodySizeLimitMiddleware
 from app.observability import RequestContextMiddleware, install_log_masking
+from app.openapi_examples import restore_examples
+from app.openapi_problems import document_problems
 from app.programs.router import router as programs_router
+from app.query_params import reject_unknown_query
 from app.regions.router import router as regions_router
 from app.reports.router import router as reports_router
 from app.workers.router import router as workers_router
@@ -36,7 +41,9 @@ members, bills the region and pays death benefits to heirs.
 `Authorization: Bearer <JWT>`. Use *Authorize* with your client id and secret (OAuth2 client
 credentials), or paste a token. Objects outside the caller's region answer 404.
 
-**Errors** are RFC 9457 `application/problem+json` documents with a stable `code`.
+**Errors** are RFC 9457 `application/problem+json` documents with a stable `code`. Send
+`Accept-Language: id` for their `title` and `detail`, and every reason's `detail`, in Bahasa
+Indonesia (`Content-Language` says which); English is the default.
 """
 
 TAGS = [
@@ -78,7 +85,11 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
         swagger_ui_parameters={"persistAuthorization": True},
+        dependencies=[Depends(reject_unknown_query)],
+        docs_url=None,  # served offline by install_docs
+        redoc_url=None,
     )
+    install_docs(app)
     install_error_handlers(app)
     app.add_middleware(
         BodySizeLimitMiddleware,
@@ -106,14 +117,25 @@ def create_app() -> FastAPI:
 app = create_app()
 
 
+LOCATION = {
+    "description": "The path of the created object, to read it back",
+    "schema": {"type": "string", "example": f"/v1/programs/{examples.PROGRAM_ID}"},
+}
+
+
 def _problem_responses(document: dict[str, Any]) -> dict[str, Any]:
-    """Error responses are documented as problem+json, request validation included."""
+    """Error responses are documented as problem+json, request validation included, each
+    with the codes the operation can answer; every 201 has its `Location` header."""
     problem = {"$ref": "#/components/schemas/Problem"}
     for path in document.get("paths", {}).values():
         for operation in path.values():
             for status, response in operation.get("responses", {}).items():
                 if status.isdigit() and int(status) >= 400:
                     response["content"] = {"application/problem+json": {"schema": problem}}
+                if status == "201":
+                    response.setdefault("headers", {})["Location"] = LOCATION
+    document_problems(document, app.routes)
+    restore_examples(document, app.routes)
     schemas = document.get("components", {}).get("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)

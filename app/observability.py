@@ -1,4 +1,5 @@
-"""Request ids, the caller of the current request, and logs that never carry a NIK."""
+"""Request ids, the caller and the language of the current request, and logs that never
+carry a NIK."""
 
 import logging
 import re
@@ -8,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import i18n
+
 if TYPE_CHECKING:
     from app.auth.subject import Subject
 
@@ -15,6 +18,8 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 current_actor: ContextVar["Subject | None"] = ContextVar("current_actor", default=None)
 
 REQUEST_ID_HEADER = "x-request-id"
+ACCEPT_LANGUAGE = b"accept-language"
+CONTENT_LANGUAGE = b"content-language"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Any run of 16 digits may be a NIK (or a KK number), also when written with spaces, dots,
 # dashes or URL-encoded spaces between them: logs keep only its last four digits.
@@ -55,7 +60,9 @@ def install_log_masking() -> None:
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (kept from a sane `X-Request-ID`, else new) and echoes it."""
+    """Gives each request an id (kept from a sane `X-Request-ID`, else new) and echoes it;
+    sets the language `Accept-Language` negotiates, and says it on a response whose body
+    rendered a message in it (problem documents say it themselves)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -64,15 +71,23 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        request_headers = dict(scope["headers"])
+        incoming = request_headers.get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
         rid = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id.set(rid)
         actor_token = current_actor.set(None)
+        accept_language = request_headers.get(ACCEPT_LANGUAGE, b"").decode("latin-1")
+        language, language_token = i18n.enter(i18n.negotiate(accept_language or None))
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers: list[Any] = list(message.get("headers", []))
                 headers.append((b"x-request-id", rid.encode()))
+                if language.rendered and all(k.lower() != CONTENT_LANGUAGE for k, _ in headers):
+                    headers += [
+                        (k.lower().encode(), v.encode())
+                        for k, v in i18n.response_headers(language.language).items()
+                    ]
                 message["headers"] = headers
             await send(message)
 
@@ -81,3 +96,4 @@ class RequestContextMiddleware:
         finally:
             request_id.reset(token)
             current_actor.reset(actor_token)
+            i18n.leave(language_token)

@@ -5,10 +5,11 @@ import binascii
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Select
 
 from app.errors import DomainError
+from app.i18n import msg
 
 T = TypeVar("T")
 
@@ -17,9 +18,24 @@ class InvalidCursor(DomainError):
     status, code, title = 400, "INVALID_CURSOR", "The cursor is not valid"
 
 
+def _page_example(schema: dict[str, Any], page: type[BaseModel]) -> None:
+    """A page's example in the OpenAPI document: one item, its model's own example."""
+    item = page.__pydantic_generic_metadata__["args"][:1]
+    extra = item[0].model_config.get("json_schema_extra") if item else None
+    if isinstance(extra, dict):
+        examples = extra.get("examples") or [extra.get("example")]
+        if isinstance(examples, list) and isinstance(examples[0], dict):
+            key = examples[0].get("id") or examples[0].get("code") or "1"
+            schema["examples"] = [{"items": examples[:1], "next_cursor": encode_cursor(key)}]
+
+
 class Page(BaseModel, Generic[T]):
+    model_config = ConfigDict(json_schema_extra=_page_example)
+
     items: list[T]
-    next_cursor: str | None = None
+    next_cursor: str | None = Field(
+        default=None, description="Pass it as `cursor` for the next page; null on the last page"
+    )
 
 
 class PageParams(BaseModel):
@@ -50,7 +66,7 @@ def decode_cursor(cursor: str) -> str:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         decoded = ""
     if not decoded.startswith(_PREFIX) or len(decoded) == len(_PREFIX):
-        raise InvalidCursor("Pass back `next_cursor` exactly as it was given.")
+        raise InvalidCursor(msg("pagination.cursor"))
     return decoded[len(_PREFIX) :]
 
 
@@ -63,7 +79,7 @@ def keyset(stmt: S, key: Any, params: PageParams, parse: Any = str) -> S:
         try:
             after = parse(decode_cursor(params.cursor))
         except ValueError:
-            raise InvalidCursor("Pass back `next_cursor` exactly as it was given.") from None
+            raise InvalidCursor(msg("pagination.cursor")) from None
         stmt = stmt.where(key > after)
     return stmt.order_by(key).limit(params.limit + 1)
 

@@ -38,7 +38,7 @@ async def get_visible_by_id(
     if not for_update:
         row: Any = await session.get(model, object_id)  # every tenant-owned model has region_code
         if row is None or not subject.can_see(row.region_code):
-            raise not_found(f"No {not_found.title.removeprefix('No such ')} {object_id}.")
+            raise not_found.by_id(object_id)
         return row
     table: Any = model
     stmt = visible(select(model).where(table.id == object_id), subject, table.region_code)
@@ -47,5 +47,5 @@ async def get_visible_by_id(
     stmt = stmt.with_for_update().execution_options(populate_existing=True)
     locked = (await session.exec(stmt)).first()
     if locked is None:
-        raise not_found(f"No {not_found.title.removeprefix('No such ')} {object_id}.")
+        raise not_found.by_id(object_id)
     return locked

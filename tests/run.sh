@@ -46,6 +46,7 @@ if [ "$HAVE_PG" = 1 ]; then
   migration_cycle "$PG_ADMIN_URL/jamsos_migrations"
 fi
 
+# tests/test_browser.py (Chromium through /docs and /redoc) runs in this pass only.
 step "pytest on SQLite"
 TEST_DATABASE_URL="sqlite+aiosqlite:///$WORK/test.db" python3 -m pytest -q -p no:cacheprovider "$@"
 if [ "$HAVE_PG" = 1 ]; then

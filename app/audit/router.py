@@ -3,9 +3,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Security
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import select
 
+from app import examples
 from app.audit.models import AuditEvent
 from app.auth.dependencies import AUTH_ERRORS, authenticate
 from app.auth.scopes import Scope
@@ -21,6 +22,26 @@ AuditReader = Annotated[Subject, Security(authenticate, scopes=[Scope.audit_read
 
 
 class AuditEventPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": examples.AUDIT_EVENT_ID,
+                    "occurred_at": "2026-01-07T03:12:45Z",
+                    "actor": examples.BPJS_CLIENT,
+                    "role": "bpjs",
+                    "actor_region_code": None,
+                    "region_code": examples.REGION_CODE,
+                    "action": "enrolment.activate",
+                    "entity_type": "enrolment",
+                    "entity_id": examples.ENROLMENT_ID,
+                    "request_id": "4f6c1e0a9b2d4c7e8a3f5b6d7e8f9a0b",
+                    "details": None,
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     occurred_at: datetime
     actor: str

@@ -11,6 +11,7 @@ from app.auth.subject import Subject
 from app.auth.tokens import InvalidToken, verify_token
 from app.config import Settings, current_settings
 from app.errors import Forbidden, Unauthenticated
+from app.i18n import msg
 from app.observability import current_actor
 
 TOKEN_URL = "/v1/auth/token"  # noqa: S105 (a path, not a secret)
@@ -49,24 +50,24 @@ async def authenticate(
 ) -> Subject:
     """Verify the bearer token, then both locks: the scope, and the role for BPJS-only work."""
     if credentials is None:
-        raise Unauthenticated("A bearer token is required.", headers=_challenge(security_scopes))
+        raise Unauthenticated(msg("auth.token_required"), headers=_challenge(security_scopes))
     try:
         subject = Subject.from_claims(verify_token(settings, credentials.credentials))
     except (InvalidToken, ValueError, KeyError):
         raise Unauthenticated(
-            "The bearer token is invalid or expired.",
+            msg("auth.token_invalid"),
             headers=_challenge(security_scopes, "invalid_token"),
         ) from None
     current_actor.set(subject)
     missing = [s for s in security_scopes.scopes if s not in subject.scopes]
     if missing:
         raise Forbidden(
-            f"The token lacks the scope {' '.join(missing)}.",
+            msg("auth.scope_missing", scopes=" ".join(missing)),
             headers=_challenge(security_scopes, "insufficient_scope"),
         )
     if subject.role is not Role.bpjs and BPJS_ONLY_SCOPES.intersection(security_scopes.scopes):
         raise Forbidden(
-            "Only BPJS Ketenagakerjaan may do this, whatever scopes the token carries.",
+            msg("auth.bpjs_only"),
             headers=_challenge(security_scopes, "insufficient_scope"),
         )
     return subject

@@ -12,20 +12,23 @@ from app.auth.subject import REGION_CODE
 from app.auth.tokens import issue_token
 from app.config import Settings
 from app.errors import DomainError
+from app.i18n import Message, msg
 
 _DUMMY_HASH = hash_secret(secrets.token_urlsafe(16))
 CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
 
 
 class OAuthError(DomainError):
-    """Token endpoint errors also carry RFC 6749's `error` member."""
+    """Token endpoint errors also carry RFC 6749's `error` member, and are never cached."""
 
     status, code, title = 400, "INVALID_REQUEST", "The token request is not valid"
     oauth_error = "invalid_request"
 
-    def __init__(self, detail: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, detail: Message, headers: dict[str, str] | None = None) -> None:
         super().__init__(
-            detail, headers=headers, extra={"error": self.oauth_error, "error_description": detail}
+            detail,
+            headers={"Cache-Control": "no-store"} | (headers or {}),
+            extra={"error": self.oauth_error, "error_description": detail},
         )
 
 
@@ -108,13 +111,15 @@ async def grant_client_credentials(
     client = await session.get(ApiClient, client_id) if CLIENT_ID.match(client_id) else None
     if client is None:
         verify_secret(client_secret, _DUMMY_HASH)  # same work either way: no client oracle
-        raise InvalidClient("Unknown client or wrong secret.")
+        raise InvalidClient(msg("auth.client_unknown"))
     if not verify_secret(client_secret, client.secret_hash) or not client.active:
-        raise InvalidClient("Unknown client or wrong secret.")
+        raise InvalidClient(msg("auth.client_unknown"))
     allowed = set(client.scopes.split())
     requested = set(requested_scope.split()) if requested_scope else allowed
     if not requested <= allowed:
-        raise InvalidScope(f"Not allowed for this client: {' '.join(sorted(requested - allowed))}")
+        raise InvalidScope(
+            msg("auth.scope_not_allowed", scopes=" ".join(sorted(requested - allowed)))
+        )
     scopes = sorted(requested)
     token = issue_token(
         settings, client.client_id, client.token_claims(scopes), settings.token_ttl_seconds

@@ -1,6 +1,7 @@
 """Issuing and cancelling invoices (R12): set-based, whatever the number of enrolments."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -25,13 +26,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app import clock
 from app.audit.service import record
 from app.auth.subject import Subject
+from app.billing import repository
 from app.billing.coverage import due_on
 from app.billing.credits import credit_figures, settle
 from app.billing.models import Invoice, InvoiceLine, InvoiceStatus, Payment, PaymentStatus
-from app.billing.schemas import InvoiceCreate, InvoicePublic
+from app.billing.schemas import InvoiceCreate, InvoicePaymentPublic, InvoicePublic
 from app.db import dialect_insert, utcnow
 from app.enrolments.models import VERIFIED, Enrolment
 from app.errors import DomainError, InvalidState, Unprocessable
+from app.i18n import msg
 from app.months import months_between
 from app.programs import costing
 from app.programs.costing import FundingSource, Occupation
@@ -48,7 +51,8 @@ class InvoiceHasConfirmedPayment(DomainError):
     status, code, title = 409, "PAYMENT_CONFIRMED", "An invoice with a confirmed payment stays"
 
 
-def to_public(invoice: Invoice) -> InvoicePublic:
+def to_public(invoice: Invoice, payments: Sequence[Any] = ()) -> InvoicePublic:
+    """`payments`: its rows from repository.payments_of (none on a new invoice)."""
     overdue = invoice.status == InvoiceStatus.issued and invoice.due_on < clock.today()
     return InvoicePublic.model_validate(
         invoice.model_dump()
@@ -56,8 +60,19 @@ def to_public(invoice: Invoice) -> InvoicePublic:
             "amount_due_idr": invoice.amount_due_idr,
             "outstanding_idr": invoice.outstanding_idr,
             "overdue": overdue,
+            "payments": [
+                InvoicePaymentPublic.model_validate(p, from_attributes=True) for p in payments
+            ],
         }
     )
+
+
+async def publish(
+    session: AsyncSession, subject: Subject, rows: Sequence[Invoice]
+) -> list[InvoicePublic]:
+    """Invoices as the API shows them, with their payments read in one statement."""
+    payments = await repository.payments_of(session, subject, [i.id for i in rows])
+    return [to_public(i, payments[i.id]) for i in rows]
 
 
 def _months_table(months: list[str]) -> Subquery:
@@ -119,8 +134,11 @@ async def issue_invoice(
     program = await get_program(session, subject, program_id, for_update=True)
     if not program.coverage_start <= data.from_month <= data.to_month <= program.coverage_end:
         raise Unprocessable(
-            f"The range must lie inside the programme's {program.coverage_start}…"
-            f"{program.coverage_end}."
+            msg(
+                "invoice.range_outside_program",
+                start=program.coverage_start,
+                end=program.coverage_end,
+            )
         )
     invoice = Invoice(
         program_id=program.id,
@@ -188,7 +206,7 @@ async def issue_invoice(
     ).one()
     if count == 0:
         raise NothingToBill(
-            f"No active enrolment has an unbilled month in {data.from_month}…{data.to_month}."
+            msg("invoice.nothing_to_bill", from_month=data.from_month, to_month=data.to_month)
         )
     invoice.line_count, invoice.total_idr = int(count), int(total)
     invoice.due_on = await _earliest_due(session, invoice, program.id, months)
@@ -252,9 +270,11 @@ async def _earliest_due(
 async def cancel_invoice(session: AsyncSession, subject: Subject, invoice: Invoice) -> Invoice:
     """`invoice` read FOR UPDATE: cancelling races with confirming a payment."""
     if invoice.status != InvoiceStatus.issued:
-        raise InvalidState(f"The invoice is {invoice.status}.", current_status=invoice.status)
+        raise InvalidState(
+            msg("invoice.status", status=invoice.status), current_status=invoice.status
+        )
     if invoice.paid_idr > 0:
-        raise InvoiceHasConfirmedPayment("A payment on this invoice is already confirmed.")
+        raise InvoiceHasConfirmedPayment(msg("invoice.payment_confirmed"))
     now = utcnow()
     invoice.status, invoice.cancelled_at = InvoiceStatus.cancelled.value, now
     await session.exec(

@@ -14,6 +14,7 @@ from app.billing.models import Invoice, InvoiceStatus, Payment, PaymentStatus
 from app.billing.schemas import PaymentCreate
 from app.db import utcnow
 from app.errors import DomainError, InvalidState, Unprocessable
+from app.i18n import msg
 from app.territory import get_visible_by_id
 
 
@@ -34,19 +35,21 @@ async def report_payment(
 ) -> Payment:
     invoice = await repository.get_invoice(session, subject, invoice_id, for_update=True)
     if invoice.status != InvoiceStatus.issued:
-        raise InvalidState(f"The invoice is {invoice.status}.", current_status=invoice.status)
+        raise InvalidState(
+            msg("invoice.status", status=invoice.status), current_status=invoice.status
+        )
     if data.paid_on > clock.today():
-        raise Unprocessable("paid_on is the day of the transfer; it cannot be in the future.")
+        raise Unprocessable(msg("payment.paid_on_future"))
     outstanding = invoice.outstanding_idr
     if data.amount_idr > outstanding:
-        raise Overpayment(f"Rp {outstanding:,} is outstanding on this invoice.")
+        raise Overpayment(msg("payment.overpayment", outstanding_idr=outstanding))
     taken = await session.exec(
         select(Payment.id).where(
             Payment.invoice_id == invoice.id, Payment.reference == data.reference
         )
     )
     if taken.first() is not None:
-        raise DuplicateReference(f"Reference {data.reference} is already on this invoice.")
+        raise DuplicateReference(msg("payment.duplicate_reference", reference=data.reference))
     payment = Payment(
         invoice_id=invoice.id,
         region_code=invoice.region_code,
@@ -93,11 +96,16 @@ async def confirm_payment(
     if payment.status == PaymentStatus.confirmed:
         return payment  # confirming twice is harmless
     if payment.status != PaymentStatus.reported:
-        raise InvalidState(f"The payment is {payment.status}.", current_status=payment.status)
+        raise InvalidState(
+            msg("payment.status", status=payment.status), current_status=payment.status
+        )
     if payment.amount_idr > invoice.outstanding_idr:
         raise WouldOverpay(
-            f"Rp {invoice.outstanding_idr:,} is outstanding; this payment is "
-            f"Rp {payment.amount_idr:,}. Reject it instead."
+            msg(
+                "payment.would_overpay",
+                outstanding_idr=invoice.outstanding_idr,
+                amount_idr=payment.amount_idr,
+            )
         )
     now = utcnow()
     payment.status, payment.decided_by, payment.decided_at = (
@@ -127,7 +135,9 @@ async def reject_payment(
 ) -> Payment:
     _invoice, payment = await _lock_pair(session, subject, payment_id)
     if payment.status != PaymentStatus.reported:
-        raise InvalidState(f"The payment is {payment.status}.", current_status=payment.status)
+        raise InvalidState(
+            msg("payment.status", status=payment.status), current_status=payment.status
+        )
     payment.status, payment.decided_by, payment.decided_at = (
         PaymentStatus.rejected.value,
         subject.sub,

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func
@@ -11,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
 from app.billing.models import CreditNote, Invoice, InvoiceLine, InvoiceStatus, Payment
-from app.db import chunks
+from app.db import chunks, one_of
 from app.errors import NotFound
 from app.pagination import PageParams, keyset, page_of
 from app.programs.models import Program
@@ -71,6 +72,67 @@ async def list_credit_notes(
         stmt = stmt.where(CreditNote.program_id == program_id)
     rows = list((await session.exec(keyset(stmt, CreditNote.id, params, uuid.UUID))).all())
     return page_of(rows, params, lambda n: n.id)
+
+
+async def list_payments(
+    session: AsyncSession,
+    subject: Subject,
+    params: PageParams,
+    *,
+    status: str | None = None,
+    program_id: uuid.UUID | None = None,
+    invoice_id: uuid.UUID | None = None,
+    paid_from: date | None = None,
+    paid_to: date | None = None,
+) -> tuple[list[Payment], str | None]:
+    """Payments of the caller's territory, by id; `paid_from`/`paid_to` bound `paid_on`
+    (the day of the transfer), both days included."""
+    stmt = visible(select(Payment), subject, Payment.region_code)
+    if status is not None:
+        stmt = stmt.where(Payment.status == status)
+    if invoice_id is not None:
+        stmt = stmt.where(Payment.invoice_id == invoice_id)
+    if program_id is not None:
+        of_program = select(Invoice.id).where(Invoice.program_id == program_id)
+        stmt = stmt.where(col(Payment.invoice_id).in_(of_program))
+    if paid_from is not None:
+        stmt = stmt.where(Payment.paid_on >= paid_from)
+    if paid_to is not None:
+        stmt = stmt.where(Payment.paid_on <= paid_to)
+    rows = list((await session.exec(keyset(stmt, Payment.id, params, uuid.UUID))).all())
+    return page_of(rows, params, lambda p: p.id)
+
+
+INVOICE_PAYMENT = (
+    col(Payment.invoice_id),
+    col(Payment.id),
+    col(Payment.amount_idr),
+    col(Payment.paid_on),
+    col(Payment.reference),
+    col(Payment.status),
+    col(Payment.reported_at),
+    col(Payment.decided_at),
+)
+
+
+async def payments_of(
+    session: AsyncSession, subject: Subject, invoice_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Any]]:
+    """Each invoice's payments (INVOICE_PAYMENT columns) in the order they were reported:
+    one statement for a page of invoices, never one per invoice."""
+    found: dict[uuid.UUID, list[Any]] = {i: [] for i in invoice_ids}
+    connection = await session.connection()  # plain rows, read afresh (no stale identity map)
+    for part in chunks(list(invoice_ids)):
+        stmt: Any = sa_select(*INVOICE_PAYMENT)  # its row type is documented by INVOICE_PAYMENT
+        stmt = stmt.where(one_of(session, col(Payment.invoice_id), part))
+        rows = await connection.execute(
+            visible(stmt, subject, col(Payment.region_code)).order_by(
+                col(Payment.reported_at), col(Payment.id)
+            )
+        )
+        for row in rows:
+            found[row.invoice_id].append(row)
+    return found
 
 
 def line_id(text: str) -> int:

@@ -12,7 +12,7 @@ from app.auth.dependencies import AUTH_ERRORS, authenticate
 from app.auth.scopes import Scope
 from app.auth.subject import Subject
 from app.billing import invoices, payments, repository, service
-from app.billing.models import InvoiceStatus, Payment
+from app.billing.models import InvoiceStatus, Payment, PaymentStatus
 from app.billing.schemas import (
     CoveragePublic,
     CreditNotePublic,
@@ -25,6 +25,8 @@ from app.billing.schemas import (
 )
 from app.db import SessionDep
 from app.errors import IdempotencyConflict, InvalidState, Unprocessable, error_responses
+from app.exports import text_cell
+from app.i18n import msg
 from app.idempotency import IdempotencyDep
 from app.pagination import Page, PageParams, page_params
 from app.programs.repository import ProgramNotFound
@@ -76,7 +78,7 @@ async def issue_invoice(
     async def issue() -> InvoicePublic:
         return invoices.to_public(await invoices.issue_invoice(session, subject, program_id, body))
 
-    return await idempotency.respond(session, subject, 201, issue)
+    return await idempotency.respond(session, subject, 201, issue, location="/v1/invoices/{id}")
 
 
 @router.get(
@@ -93,7 +95,7 @@ async def list_invoices(
     rows, cursor = await repository.list_invoices(
         session, subject, params, program_id=program_id, status=status
     )
-    return Page(items=[invoices.to_public(i) for i in rows], next_cursor=cursor)
+    return Page(items=await invoices.publish(session, subject, rows), next_cursor=cursor)
 
 
 @router.get(
@@ -122,8 +124,9 @@ async def list_credit_notes(
 async def get_invoice(
     invoice_id: uuid.UUID, subject: InvoiceReader, session: SessionDep
 ) -> InvoicePublic:
-    """Read one invoice; `overdue` is derived from its due date."""
-    return invoices.to_public(await repository.get_invoice(session, subject, invoice_id))
+    """Read one invoice with its payments; `overdue` is derived from its due date."""
+    invoice = await repository.get_invoice(session, subject, invoice_id)
+    return (await invoices.publish(session, subject, [invoice]))[0]
 
 
 @router.get(
@@ -152,7 +155,7 @@ async def list_invoice_lines(
                 [
                     line.month,
                     line.nik,
-                    line.full_name,
+                    text_cell(line.full_name),
                     line.kpj_number,
                     line.amount_idr,
                     line.enrolment_id,
@@ -188,7 +191,8 @@ async def cancel_invoice(
 ) -> InvoicePublic:
     """BPJS: cancel an invoice while no payment is confirmed; its months can be billed again."""
     invoice = await repository.get_invoice(session, subject, invoice_id, for_update=True)
-    return invoices.to_public(await invoices.cancel_invoice(session, subject, invoice))
+    cancelled = await invoices.cancel_invoice(session, subject, invoice)
+    return (await invoices.publish(session, subject, [cancelled]))[0]
 
 
 @router.post(
@@ -216,7 +220,50 @@ async def report_payment(
     async def report() -> PaymentPublic:
         return payment_public(await payments.report_payment(session, subject, invoice_id, body))
 
-    return await idempotency.respond(session, subject, 201, report)
+    return await idempotency.respond(session, subject, 201, report, location="/v1/payments/{id}")
+
+
+@router.get(
+    "/v1/payments",
+    response_model=Page[PaymentPublic],
+    responses=error_responses(*AUTH_ERRORS, Unprocessable),
+)
+async def list_payments(
+    subject: InvoiceReader,
+    session: SessionDep,
+    params: Annotated[PageParams, Depends(page_params)],
+    status: PaymentStatus | None = None,
+    program_id: uuid.UUID | None = None,
+    invoice_id: uuid.UUID | None = None,
+    paid_from: Annotated[date | None, Query(description="paid_on on or after this day")] = None,
+    paid_to: Annotated[date | None, Query(description="paid_on on or before this day")] = None,
+) -> Page[PaymentPublic]:
+    """List payments of the caller's territory (`status=reported`: what awaits BPJS)."""
+    if paid_from is not None and paid_to is not None and paid_from > paid_to:
+        raise Unprocessable(msg("payment.period_reversed"))
+    rows, cursor = await repository.list_payments(
+        session,
+        subject,
+        params,
+        status=status,
+        program_id=program_id,
+        invoice_id=invoice_id,
+        paid_from=paid_from,
+        paid_to=paid_to,
+    )
+    return Page(items=[payment_public(p) for p in rows], next_cursor=cursor)
+
+
+@router.get(
+    "/v1/payments/{payment_id}",
+    response_model=PaymentPublic,
+    responses=error_responses(*AUTH_ERRORS, *PAYMENT_404),
+)
+async def get_payment(
+    payment_id: uuid.UUID, subject: InvoiceReader, session: SessionDep
+) -> PaymentPublic:
+    """Read one payment."""
+    return payment_public(await repository.get_payment(session, subject, payment_id))
 
 
 @router.post(

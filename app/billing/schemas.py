@@ -3,7 +3,9 @@ from datetime import date, datetime
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.config import JsonDict
 
+from app import examples
 from app.billing.coverage import CoverageStatus
 from app.billing.models import InvoiceStatus, PaymentStatus
 from app.months import Month, month_count
@@ -12,7 +14,10 @@ MAX_INVOICE_MONTHS = 24
 
 
 class InvoiceCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"from_month": "2026-01", "to_month": "2026-12"}]},
+    )
 
     from_month: Month = Field(examples=["2026-01"])
     to_month: Month = Field(examples=["2026-12"])
@@ -26,7 +31,61 @@ class InvoiceCreate(BaseModel):
         return self
 
 
+LISTED_PAYMENT: JsonDict = {
+    "id": "0193f1c2-8a4e-7d10-b5c3-2e9f6a7b8c01",
+    "amount_idr": 1_008_000,
+    "paid_on": "2026-01-12",
+    "reference": "BJTM-TRF-20260112-0042",
+    "status": "confirmed",
+    "reported_at": "2026-01-12T07:41:09Z",
+    "decided_at": "2026-01-13T02:15:30Z",
+}
+
+
+class InvoicePaymentPublic(BaseModel):
+    """A payment as its invoice lists it (the whole record: `GET /v1/payments/{id}`)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [LISTED_PAYMENT]})
+
+    id: uuid.UUID
+    amount_idr: int
+    paid_on: date
+    reference: str
+    status: PaymentStatus
+    reported_at: datetime
+    decided_at: datetime | None
+
+
 class InvoicePublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0193f0b7-41d2-7a8c-9e36-5b1d2c3e4f50",
+                    "program_id": "0193e0a1-2b7d-7c44-8e15-3f6a9d0c4b21",
+                    "region_code": "3514",
+                    "from_month": "2026-01",
+                    "to_month": "2026-12",
+                    "status": "paid",
+                    "total_idr": 1_008_000,
+                    "credit_applied_idr": 0,
+                    "credited_idr": 0,
+                    "amount_due_idr": 1_008_000,
+                    "line_count": 60,
+                    "paid_idr": 1_008_000,
+                    "outstanding_idr": 0,
+                    "due_on": "2026-01-15",
+                    "overdue": False,
+                    "issued_at": "2026-01-05T03:00:00Z",
+                    "paid_at": "2026-01-13T02:15:30Z",
+                    "settled_on": "2026-01-12",
+                    "cancelled_at": None,
+                    "payments": [LISTED_PAYMENT],
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     program_id: uuid.UUID
     region_code: str
@@ -52,9 +111,29 @@ class InvoicePublic(BaseModel):
         description="The day its money was all there (the latest paid_on that settled it)"
     )
     cancelled_at: datetime | None
+    payments: list[InvoicePaymentPublic] = Field(
+        description="Every payment reported against it, confirmed, rejected or awaiting BPJS, "
+        "in the order they were reported"
+    )
 
 
 class InvoiceLinePublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "enrolment_id": examples.ENROLMENT_ID,
+                    "month": "2026-01",
+                    "nik_masked": examples.MEMBER_NIK_MASKED,
+                    "full_name": examples.MEMBER_NAME,
+                    "kpj_number": examples.MEMBER_KPJ,
+                    "amount_idr": examples.MONTHLY_CONTRIBUTION_IDR,
+                    "credited": False,
+                }
+            ]
+        }
+    )
+
     enrolment_id: uuid.UUID
     month: str
     nik_masked: str
@@ -65,7 +144,18 @@ class InvoiceLinePublic(BaseModel):
 
 
 class PaymentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "amount_idr": 1_008_000,
+                    "paid_on": "2026-01-12",
+                    "reference": "BJTM-TRF-20260112-0042",
+                }
+            ]
+        },
+    )
 
     amount_idr: int = Field(gt=0, le=10**15)
     paid_on: date = Field(
@@ -80,12 +170,38 @@ class PaymentCreate(BaseModel):
 
 
 class PaymentReject(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"reason": "Dana belum masuk ke rekening BPJS Ketenagakerjaan"}]
+        },
+    )
 
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
 class PaymentPublic(BaseModel):
+    """A transfer the pemda reported against an invoice, and what BPJS decided (R13)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0193f1c2-8a4e-7d10-b5c3-2e9f6a7b8c01",
+                    "invoice_id": "0193f0b7-41d2-7a8c-9e36-5b1d2c3e4f50",
+                    "region_code": "3514",
+                    "amount_idr": 1_008_000,
+                    "paid_on": "2026-01-12",
+                    "reference": "BJTM-TRF-20260112-0042",
+                    "status": "reported",
+                    "reported_at": "2026-01-12T07:41:09Z",
+                    "decided_at": None,
+                    "rejection_reason": None,
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     invoice_id: uuid.UUID
     region_code: str
@@ -101,7 +217,24 @@ class PaymentPublic(BaseModel):
 class CreditNotePublic(BaseModel):
     """Money paid for months whose cover ended, handed back to the programme (R23)."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {  # died 10 May 2026, the year paid in January: June-December handed back
+                    "id": examples.CREDIT_NOTE_ID,
+                    "program_id": examples.PROGRAM_ID,
+                    "region_code": examples.REGION_CODE,
+                    "enrolment_id": examples.DECEASED_ENROLMENT_ID,
+                    "reason": "deceased",
+                    "from_month": "2026-06",
+                    "to_month": "2026-12",
+                    "amount_idr": 7 * examples.MONTHLY_CONTRIBUTION_IDR,
+                    "issued_at": "2026-05-20T04:10:00Z",
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     program_id: uuid.UUID
@@ -116,6 +249,22 @@ class CreditNotePublic(BaseModel):
 
 class CoveragePublic(BaseModel):
     """What other systems learn: no more than this."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "covered",
+                    "covered": True,
+                    "on": "2026-03-02",
+                    "nik_masked": examples.MEMBER_NIK_MASKED,
+                    "kpj_number": examples.MEMBER_KPJ,
+                    "paid_through": "2026-12",
+                    "region_code": examples.REGION_CODE,
+                }
+            ]
+        }
+    )
 
     status: CoverageStatus
     covered: bool

@@ -12,6 +12,7 @@ from app.billing.coverage import Coverage, coverage_on, paid_through, status_on
 from app.billing.schemas import CoveragePublic
 from app.enrolments.membership import chains_of
 from app.errors import Unprocessable
+from app.i18n import msg
 from app.months import month_of, months_between
 from app.workers import nik as nik_rules
 
@@ -54,7 +55,7 @@ async def lookup(session: AsyncSession, subject: Subject, nik: str, day: date) -
     for month(day); an unknown NIK is `not_covered`, a malformed one 422."""
     nik = nik_rules.normalise(nik)
     if not nik_rules.is_valid(nik):
-        raise NikInvalid("A NIK has 16 digits and a valid birth date; check the number.")
+        raise NikInvalid(msg("coverage.nik_invalid"))
     month = month_of(day)
     chains = await chains_of(session, [nik])
     enrolment = next(

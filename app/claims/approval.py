@@ -21,6 +21,7 @@ from app.enrolments.ending import end_enrolment, withdraw
 from app.enrolments.membership import chains_of
 from app.enrolments.models import Enrolment, EnrolmentStatus, TerminationReason
 from app.errors import DomainError
+from app.i18n import msg
 from app.months import month_of
 from app.programs.models import Program
 from app.workers.models import Person
@@ -49,17 +50,11 @@ async def _benefit(session: AsyncSession, claim: Claim, program: Program) -> ben
     covers = (await chains_of(session, [claim.nik])).by_nik[claim.nik]
     cover = next((c for c in covers if c.start_month <= death_month <= c.end_month), None)
     if cover is None or death_month not in cover.settled:
-        raise ContributionUnpaid(
-            f"The contribution for {death_month} is not paid; once its invoice is paid, "
-            "approve again."
-        )
+        raise ContributionUnpaid(msg("claim.contribution_unpaid", month=death_month))
     # Judged as things stood on the day of death: arrears paid afterwards revive nothing.
     standing = coverage_on(died, covers)
     if standing.status is CoverageStatus.lapsed or standing.membership_begins_on is None:
-        raise MembershipLapsed(
-            "Contributions were 4 or more months unpaid past due before the death (R4); "
-            "reject the claim with reason_code MEMBERSHIP_LAPSED."
-        )
+        raise MembershipLapsed(msg("claim.membership_lapsed"))
     return benefits.calculate(
         cause=benefits.CauseOfDeath(claim.cause_of_death),
         date_of_death=died,

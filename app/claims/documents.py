@@ -3,6 +3,7 @@
 from app import clock
 from app.claims.models import Claim, DocumentType, Relationship
 from app.errors import DomainError
+from app.i18n import msg
 
 ALWAYS_REQUIRED = frozenset(
     {
@@ -45,7 +46,6 @@ def require_complete(claim: Claim) -> None:
     missing = missing_documents(claim)
     if missing:
         raise DocumentsIncomplete(
-            f"Hand in {', '.join(missing)} (POST /v1/claims/{claim.id}/documents), "
-            "then approve again.",
+            msg("claim.documents_missing", documents=", ".join(missing), claim_id=claim.id),
             extra={"missing_documents": [d.value for d in missing]},
         )

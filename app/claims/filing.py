@@ -14,6 +14,7 @@ from app.claims.schemas import ClaimCreate
 from app.claims.transitions import record_step
 from app.enrolments.models import VERIFIED, Enrolment
 from app.errors import DomainError
+from app.i18n import msg
 from app.months import month_of
 from app.territory import visible
 from app.workers.repository import lock_persons
@@ -44,13 +45,12 @@ class HeirNotEntitled(DomainError):
 def _check_dates(data: ClaimCreate) -> None:
     today = clock.today()
     if data.date_of_death > today:
-        raise DeathInFuture("A claim is filed after the death, not before.")
+        raise DeathInFuture(msg("claim.death_in_future"))
     if data.cause_of_death is CauseOfDeath.work_accident:
         limit = add_years(data.date_of_death, JKK_CLAIM_LIMIT_YEARS)
         if today > limit:
             raise ClaimExpired(
-                f"A work-accident (JKK) death benefit must be claimed within "
-                f"{JKK_CLAIM_LIMIT_YEARS} years, by {limit.isoformat()}."
+                msg("claim.jkk_expired", years=JKK_CLAIM_LIMIT_YEARS, limit=limit.isoformat())
             )
 
 
@@ -81,14 +81,11 @@ async def file_claim(session: AsyncSession, subject: Subject, data: ClaimCreate)
     )
     enrolment = (await session.exec(stmt)).first()
     if enrolment is None:
-        raise NotCovered(
-            "No enrolment in the caller's territory covered this NIK on the date of death "
-            "(cover registered after a death does not count)."
-        )
+        raise NotCovered(msg("claim.not_covered"))
     # The person row serialises claims for one NIK; the partial unique index backs it up.
     await lock_persons(session, [data.nik])
     if await live_claim_exists(session, data.nik):
-        raise DuplicateClaim("This member already has a claim that is not rejected.")
+        raise DuplicateClaim(msg("claim.duplicate"))
     claim = Claim(
         region_code=enrolment.region_code,
         nik=data.nik,

@@ -6,20 +6,15 @@ The benefit goes to the first group that has a living member; the claimant must 
 from collections.abc import Iterable
 
 from app.claims.models import Relationship
+from app.i18n import Message, msg
 
+# Named in the catalogue as `heir.group.1` … `heir.group.5` (app/i18n/claim_messages.py).
 HEIR_GROUPS: tuple[frozenset[Relationship], ...] = (
     frozenset({Relationship.spouse, Relationship.child}),
     frozenset({Relationship.parent, Relationship.grandparent, Relationship.grandchild}),
     frozenset({Relationship.sibling}),
     frozenset({Relationship.parent_in_law}),
     frozenset({Relationship.testamentary}),
-)
-GROUP_NAMES = (
-    "spouse and children",
-    "parents, grandparents and grandchildren",
-    "siblings",
-    "parents-in-law",
-    "the person named in a will",
 )
 
 
@@ -34,13 +29,15 @@ def entitled_group(relationships: Iterable[Relationship]) -> int:
 
 def heir_problem(
     claimant: Relationship, family: Iterable[Relationship], has_children: bool
-) -> str | None:
+) -> Message | None:
     """Why the claimant may not claim, or None when it may."""
     named = [claimant, *family, *([Relationship.child] if has_children else [])]
     first = entitled_group(named)
     if group_of(claimant) == first:
         return None
-    return (
-        f"A {claimant.value.replace('_', ' ')} is not entitled while the deceased leaves "
-        f"{GROUP_NAMES[first]} (heir group {first + 1}); one of them files the claim."
+    return msg(
+        "claim.heir_not_entitled",
+        relationship=msg(f"heir.relationship.{claimant.value}"),
+        group=msg(f"heir.group.{first + 1}"),
+        number=first + 1,
     )

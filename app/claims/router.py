@@ -10,6 +10,7 @@ from app.claims import approval, filing, repository, service
 from app.claims.documents import DocumentsIncomplete, missing_documents
 from app.claims.models import Claim, ClaimStatus
 from app.claims.schemas import (
+    SUBMITTED_CLAIM_EXAMPLE,
     BenefitPublic,
     ClaimCreate,
     ClaimEventPublic,
@@ -20,7 +21,7 @@ from app.claims.schemas import (
     DocumentsSubmission,
 )
 from app.db import SessionDep
-from app.errors import IdempotencyConflict, InvalidState, error_responses
+from app.errors import IdempotencyConflict, InvalidState, Unprocessable, error_responses
 from app.idempotency import IdempotencyDep
 from app.pagination import Page, PageParams, page_params
 from app.workers import nik as nik_rules
@@ -73,7 +74,8 @@ async def to_public(session: SessionDep, claim: Claim) -> ClaimPublic:
         filing.ClaimExpired,
         filing.HeirNotEntitled,
         IdempotencyConflict,
-    ),
+    )
+    | {201: {"content": {"application/json": {"example": SUBMITTED_CLAIM_EXAMPLE}}}},
 )
 async def file_claim(
     body: ClaimCreate, subject: ClaimWriter, session: SessionDep, idempotency: IdempotencyDep
@@ -83,7 +85,7 @@ async def file_claim(
     async def file() -> ClaimPublic:
         return await to_public(session, await filing.file_claim(session, subject, body))
 
-    return await idempotency.respond(session, subject, 201, file)
+    return await idempotency.respond(session, subject, 201, file, location="/v1/claims/{id}")
 
 
 @router.get("", response_model=Page[ClaimPublic], responses=error_responses(*AUTH_ERRORS))
@@ -176,7 +178,7 @@ async def reject_claim(
 @router.post(
     "/{claim_id}/pay",
     response_model=ClaimPublic,
-    responses=error_responses(*TRANSITION_ERRORS, service.PaidBeforeApproval),
+    responses=error_responses(*TRANSITION_ERRORS, service.PaidBeforeApproval, Unprocessable),
 )
 async def pay_claim(
     claim_id: uuid.UUID, body: ClaimPayment, subject: ClaimPayer, session: SessionDep

@@ -13,6 +13,7 @@ from app.claims.schemas import ClaimPayment, ClaimRejection
 from app.claims.transitions import move, record_step
 from app.claims.workflow import ClaimAction
 from app.errors import Unprocessable
+from app.i18n import msg
 
 
 class PaidBeforeApproval(Unprocessable):
@@ -64,11 +65,10 @@ async def pay(
 ) -> Claim:
     claim, before = await move(session, subject, claim_id, ClaimAction.pay)
     if data.paid_on > clock.today():
-        raise Unprocessable("paid_on cannot be in the future.")
+        raise Unprocessable(msg("claim.paid_on_future"))
     if claim.approved_on is not None and data.paid_on < claim.approved_on:
         raise PaidBeforeApproval(
-            f"The claim was approved on {claim.approved_on.isoformat()}; paid_on must be "
-            "that day or later."
+            msg("claim.paid_before_approval", approved_on=claim.approved_on.isoformat())
         )
     claim.payment_reference, claim.paid_on = data.reference, data.paid_on
     record_step(session, subject, claim, before, data.reference)

@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from app.claims.models import ClaimStatus
 from app.errors import InvalidState
+from app.i18n import msg
 
 
 class ClaimAction(StrEnum):
@@ -39,7 +40,9 @@ def next_status(current: ClaimStatus, action: ClaimAction) -> ClaimStatus:
     allowed = TRANSITIONS[action]
     if current not in allowed:
         raise InvalidState(
-            f"Cannot {action.value.replace('_', ' ')} a claim that is {current.value}.",
+            msg(
+                "claim.transition", action=msg(f"claim.action.{action.value}"), status=current.value
+            ),
             current_status=current.value,
         )
     return allowed[current]

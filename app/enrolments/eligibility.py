@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 from app.calendar import age_on
 from app.errors import Reason
+from app.i18n import msg
 from app.months import month_of
 from app.workers import nik as nik_rules
 from app.workers.nik import Sex
@@ -47,9 +49,12 @@ class ProgramTerms:
 
 
 @lru_cache(maxsize=4096)
-def reason(code: ReasonCode, detail: str) -> Reason:
-    """One shared (frozen) Reason per code and detail."""
-    return Reason(code=code.value, detail=detail)
+def reason(code: ReasonCode, variant: str = "", /, **params: Any) -> Reason:
+    """One shared (frozen) Reason per code and detail. The detail is the catalogue's message
+    `reason.<code in lower case>` (or `….<variant>`) with `params`, said in the request's
+    language; a row that repeats a reason costs a cache look-up, not a message."""
+    message_id = f"reason.{code.value.lower()}" + (f".{variant}" if variant else "")
+    return Reason(code=code.value, detail=msg(message_id, **params))
 
 
 def person_reasons(person: Person, terms: ProgramTerms, registered_on: date) -> list[Reason]:
@@ -57,29 +62,24 @@ def person_reasons(person: Person, terms: ProgramTerms, registered_on: date) -> 
     domicile."""
     reasons = []
     if not nik_rules.is_valid(person.nik):
-        reasons.append(reason(ReasonCode.NIK_INVALID, "The NIK is not a valid 16-digit NIK."))
+        reasons.append(reason(ReasonCode.NIK_INVALID))
     else:
         wrong = nik_rules.mismatches(person.nik, person.birth_date, person.sex)
         if wrong:
-            reasons.append(
-                reason(
-                    ReasonCode.NIK_MISMATCH,
-                    f"The NIK does not agree with the stated {' and '.join(wrong)}.",
-                )
-            )
+            reasons.append(reason(ReasonCode.NIK_MISMATCH, facts=tuple(wrong)))
     age = age_on(person.birth_date, registered_on)
     if not terms.min_age <= age <= terms.max_age:
         reasons.append(
             reason(
                 ReasonCode.AGE_OUT_OF_RANGE,
-                f"Age {age} on {registered_on.isoformat()} (registration) is outside "
-                f"{terms.min_age}-{terms.max_age}.",
+                age=age,
+                registered_on=registered_on.isoformat(),
+                min_age=terms.min_age,
+                max_age=terms.max_age,
             )
         )
     if person.domicile_region_code != terms.region_code:
-        reasons.append(
-            reason(ReasonCode.NOT_RESIDENT, f"Domicile is not in region {terms.region_code}.")
-        )
+        reasons.append(reason(ReasonCode.NOT_RESIDENT, region_code=terms.region_code))
     return reasons
 
 
@@ -87,13 +87,15 @@ def program_reasons(terms: ProgramTerms, start_month: str, end_month: str) -> li
     """Is the programme open, and are the months inside its window?"""
     reasons = []
     if not terms.is_open:
-        reasons.append(reason(ReasonCode.PROGRAM_CLOSED, "The programme is closed."))
+        reasons.append(reason(ReasonCode.PROGRAM_CLOSED))
     if not (terms.coverage_start <= start_month <= end_month <= terms.coverage_end):
         reasons.append(
             reason(
                 ReasonCode.OUTSIDE_PROGRAM_WINDOW,
-                f"{start_month}…{end_month} is not inside the programme's "
-                f"{terms.coverage_start}…{terms.coverage_end}.",
+                start_month=start_month,
+                end_month=end_month,
+                coverage_start=terms.coverage_start,
+                coverage_end=terms.coverage_end,
             )
         )
     return reasons
@@ -107,8 +109,8 @@ def start_reasons(start_month: str, registered_on: date) -> list[Reason]:
     return [
         reason(
             ReasonCode.START_BEFORE_REGISTRATION,
-            f"start_month {start_month} is before the registration month {registration_month}; "
-            f"omit start_month or give {registration_month} or later.",
+            start_month=start_month,
+            registration_month=registration_month,
         )
     ]
 
@@ -117,14 +119,9 @@ def standing_reasons(*, already_enrolled: bool, deceased: bool) -> list[Reason]:
     """What the registry knows of the NIK; never which region holds it."""
     reasons = []
     if already_enrolled:
-        reasons.append(
-            reason(
-                ReasonCode.ALREADY_ENROLLED,
-                "This NIK already has a pending or active enrolment for an overlapping month.",
-            )
-        )
+        reasons.append(reason(ReasonCode.ALREADY_ENROLLED))
     if deceased:
-        reasons.append(reason(ReasonCode.DECEASED, "This NIK is recorded as deceased."))
+        reasons.append(reason(ReasonCode.DECEASED))
     return reasons
 
 
@@ -134,16 +131,8 @@ def money_reasons(
     reasons = []
     if cost_idr > remaining_idr:
         reasons.append(
-            reason(
-                ReasonCode.BUDGET_EXHAUSTED,
-                f"The cost Rp {cost_idr:,} exceeds the remaining budget Rp {remaining_idr:,}.",
-            )
+            reason(ReasonCode.BUDGET_EXHAUSTED, cost_idr=cost_idr, remaining_idr=remaining_idr)
         )
     if max_workers is not None and enrolled_workers >= max_workers:
-        reasons.append(
-            reason(
-                ReasonCode.QUOTA_REACHED,
-                f"The programme's maximum of {max_workers} workers is reached.",
-            )
-        )
+        reasons.append(reason(ReasonCode.QUOTA_REACHED, max_workers=max_workers))
     return reasons

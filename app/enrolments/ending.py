@@ -13,6 +13,7 @@ from app.enrolments import repository
 from app.enrolments.assessment import price
 from app.enrolments.models import Enrolment, EnrolmentStatus, TerminationReason
 from app.errors import Unprocessable
+from app.i18n import msg
 from app.months import add_months
 from app.programs import budget
 from app.programs.costing import Occupation
@@ -101,7 +102,9 @@ async def terminate(
     repository.require_status(enrolment, EnrolmentStatus.active)
     if not enrolment.start_month <= last_month <= enrolment.end_month:
         raise Unprocessable(
-            f"last_month must lie in {enrolment.start_month}…{enrolment.end_month}."
+            msg(
+                "enrolment.last_month_outside", start=enrolment.start_month, end=enrolment.end_month
+            )
         )
     released, credit = await end_enrolment(
         session, subject, program, enrolment, last_month, reason_code

@@ -1,9 +1,8 @@
-"""Bulk enrolment from a CSV roster (R11): row by row reasons, file order against the budget,
-a few set-based statements per slice of rows, whatever the file's size."""
+"""Bulk enrolment from a roster (R11): row by row reasons, file order against the budget,
+a few set-based statements per slice of rows, whatever the file's size. Reading the file
+(CSV or .xlsx) is roster.py's; the words its cells may hold, roster_values.py's."""
 
 import asyncio
-import csv
-import io
 import itertools
 import uuid
 from collections.abc import Iterator
@@ -23,8 +22,11 @@ from app.enrolments import eligibility, repository
 from app.enrolments.assessment import price, terms, window
 from app.enrolments.eligibility import ReasonCode, reason
 from app.enrolments.models import Enrolment
+from app.enrolments.roster import RosterFile, Scan, raw_rows
+from app.enrolments.roster import scan as scan_roster
+from app.enrolments.roster_values import COLUMNS, READERS, refusal
 from app.enrolments.schemas import ImportRejection, ImportReport
-from app.errors import DomainError, PayloadTooLarge, Reason
+from app.errors import Reason
 from app.programs import budget
 from app.programs.costing import Occupation
 from app.programs.models import Program
@@ -35,28 +37,7 @@ from app.workers.models import Worker
 from app.workers.schemas import WorkerInput
 from app.workers.service import worker_values
 
-REQUIRED_COLUMNS = ("nik", "full_name", "birth_date", "sex", "domicile_region_code", "occupation")
-OPTIONAL_COLUMNS = (
-    "phone",
-    "address",
-    "village",
-    "district",
-    "kk_number",
-    "monthly_income_idr",
-    "extreme_poor",
-    "tobacco_sector",
-)
 SLICE = 5_000  # rows parsed, judged and written at a time
-_TRUE = {"1", "true", "ya", "y", "yes"}
-_FALSE = {"0", "false", "tidak", "t", "n", "no"}
-
-
-class InvalidCsv(DomainError):
-    status, code, title = 422, "INVALID_CSV", "The roster is not a readable CSV file"
-
-
-class TooManyRows(PayloadTooLarge):
-    code, title = "TOO_MANY_ROWS", "The roster has too many rows"
 
 
 @dataclass
@@ -73,87 +54,37 @@ class Row:
         return nik_rules.is_valid(self.nik)  # cached: checked once while parsing
 
 
-def _decode(body: bytes) -> str:
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidCsv("The file must be UTF-8 text.") from None
-    if "\x00" in text:
-        raise InvalidCsv("The file contains NUL bytes.")
-    return text
-
-
-def _raw_rows(text: str) -> Iterator[dict[str, str]]:
-    """The roster's rows by column name, read as they are asked for (blank lines skipped)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [h.strip().lower() for h in next(reader, [])]
-        missing = [c for c in REQUIRED_COLUMNS if c not in header]
-        if missing:
-            raise InvalidCsv(
-                f"Missing columns: {', '.join(missing)}. Required: {', '.join(REQUIRED_COLUMNS)}."
-            )
-        for values in reader:
-            if "".join(values).strip():
-                yield dict(zip(header, values, strict=False))
-    except csv.Error as exc:
-        raise InvalidCsv(f"Unreadable CSV near line {reader.line_num}: {exc}") from None
-
-
-@dataclass(frozen=True)
-class Scan:
-    text: str
-    rows: int
-    niks: list[str]  # every valid NIK in the file, sorted: the persons an import locks
-
-
-def scan_roster(body: bytes, max_rows: int) -> Scan:
-    """The whole file read once, keeping only its valid NIKs: a file that cannot be read, or
-    is too long, is refused before anything is written."""
-    text = _decode(body)
-    count = 0
-    niks: set[str] = set()
-    for raw in _raw_rows(text):
-        count += 1
-        if count > max_rows:
-            raise TooManyRows(f"At most {max_rows} rows per file; split the roster.")
-        nik = nik_rules.normalise((raw.get("nik") or "").strip())
-        if nik_rules.is_valid(nik):
-            niks.add(nik)
-    if not count:
-        raise InvalidCsv("The file has a header but no rows.")
-    return Scan(text, count, sorted(niks))
-
-
-def _parse_slices(text: str) -> Iterator[list[Row]]:
-    raw_rows = enumerate(_raw_rows(text), start=1)
-    while part := list(itertools.islice(raw_rows, SLICE)):
+def _parse_slices(scan: Scan) -> Iterator[list[Row]]:
+    numbered = enumerate(raw_rows(scan), start=1)
+    while part := list(itertools.islice(numbered, SLICE)):
         yield [parse_row(number, raw) for number, raw in part]
 
 
-def _flag(value: str) -> bool | str:
-    lowered = value.lower()
-    return True if lowered in _TRUE else False if lowered in _FALSE else value
+_READ_AS = tuple((column, READERS.get(column)) for column in COLUMNS)
 
 
 def parse_row(number: int, raw: dict[str, str]) -> Row:
     values: dict[str, Any] = {}
-    for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+    for column, read in _READ_AS:
         value = (raw.get(column) or "").strip()
         if value:
-            values[column] = _flag(value) if column in ("extreme_poor", "tobacco_sector") else value
+            values[column] = read(value) if read is not None else value
     nik = nik_rules.normalise(values.get("nik", ""))
     nik_rules.is_valid(nik)  # checked here, in the parsing thread; later calls hit the cache
     try:
         return Row(number, nik, WorkerInput.model_validate(values))
     except ValidationError as exc:
-        fields = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
-        return Row(
-            number,
-            nik,
-            None,
-            [reason(ReasonCode.INVALID_FIELD, f"Missing or invalid: {', '.join(fields)}.")],
-        )
+        return Row(number, nik, None, _refusals(exc))
+
+
+def _refusals(exc: ValidationError) -> list[Reason]:
+    """One reason per column that is missing or not accepted, in the roster's column order,
+    each saying what would be accepted (and never quoting the cell)."""
+    missing: dict[str, bool] = {}
+    for error in exc.errors(include_url=False, include_context=False, include_input=False):
+        if error["loc"]:
+            missing.setdefault(str(error["loc"][0]), error["type"] == "missing")
+    return [refusal(column, missing[column]) for column in COLUMNS if column in missing]
 
 
 @dataclass
@@ -194,9 +125,7 @@ def _assess_rows(
         row.reasons += window_reasons
         if row.nik_valid:
             if row.nik in tally.seen:
-                row.reasons.append(
-                    reason(ReasonCode.DUPLICATE_IN_FILE, "This NIK appears on an earlier row.")
-                )
+                row.reasons.append(reason(ReasonCode.DUPLICATE_IN_FILE))
             tally.seen.add(row.nik)
             row.reasons += eligibility.standing_reasons(
                 already_enrolled=row.nik in covered, deceased=row.nik in dead
@@ -290,7 +219,8 @@ async def _write(
     start: str,
     end: str,
     registered_on: date,
-) -> None:
+) -> list[uuid.UUID]:
+    """Writes the accepted rows; answers their enrolments' ids, in file order."""
     records = await asyncio.to_thread(
         _records, program, accepted, existing, start, end, registered_on
     )
@@ -304,13 +234,14 @@ async def _write(
             params=refreshed,
         )
     await copy_rows(session, Enrolment.__table__, records.enrolments)  # type: ignore[attr-defined]
+    return [enrolment["id"] for enrolment in records.enrolments]
 
 
 async def import_roster(
     session: AsyncSession,
     subject: Subject,
     program_id: uuid.UUID,
-    body: bytes,
+    roster: RosterFile,
     *,
     dry_run: bool,
     start_month: str | None,
@@ -320,9 +251,7 @@ async def import_roster(
     parsed, judged and written SLICE rows at a time, so that memory does not grow with the
     file; the standing of every NIK is read before the first write, as one file's view."""
     program = await get_program(session, subject, program_id, for_update=not dry_run)
-    # Reading, checking and preparing rows is CPU work of seconds for a large roster: it runs
-    # in a worker thread, so that the event loop keeps answering other requests meanwhile.
-    scan = await asyncio.to_thread(scan_roster, body, max_rows)
+    scan = await scan_roster(roster, max_rows)
     today = clock.today()
     start, end = window(program, start_month, today)
     if not dry_run:
@@ -338,7 +267,10 @@ async def import_roster(
     existing = await worker_repository.worker_ids_by_nik(session, program.region_code, writable)
     tally = Tally(program.budget_idr - program.committed_idr, program.enrolled_workers)
     rejections: list[ImportRejection] = []
-    slices = _parse_slices(scan.text)
+    created: list[uuid.UUID] = []
+    # Parsing, checking and preparing rows is CPU work of seconds for a large roster: it runs
+    # in a worker thread, so that the event loop keeps answering other requests meanwhile.
+    slices = _parse_slices(scan)
     while rows := await asyncio.to_thread(_next_slice, slices):
         await asyncio.to_thread(
             _assess_rows, rows, program, start, end, covered, dead, today, tally
@@ -350,7 +282,7 @@ async def import_roster(
         )
         if not dry_run:
             accepted = [r for r in rows if not r.reasons]
-            await _write(session, program, accepted, existing, start, end, today)
+            created += await _write(session, program, accepted, existing, start, end, today)
     if not dry_run:
         budget.reserve(program, tally.accepted_idr, tally.accepted)
         session.add(program)
@@ -377,4 +309,5 @@ async def import_roster(
         end_month=end,
         accepted_cost_idr=tally.accepted_idr,
         rejections=rejections,
+        created_enrolment_ids=created,
     )

@@ -1,10 +1,11 @@
 """Enrolment queries: territory-filtered reads, locks, and the NIK overlap facts."""
 
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, exists
+from sqlalchemy import Select, bindparam, exists
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,9 +14,12 @@ from app.auth.subject import Subject
 from app.db import chunks, one_of
 from app.enrolments.models import COVERING, Enrolment, EnrolmentStatus
 from app.errors import InvalidState, NotFound
+from app.i18n import msg
 from app.pagination import PageParams, keyset, page_of
 from app.territory import get_visible_by_id, visible
-from app.workers.models import Person
+from app.workers.models import Person, Worker
+
+S = TypeVar("S", bound=Select[Any])
 
 
 class EnrolmentNotFound(NotFound):
@@ -33,8 +37,7 @@ async def get_visible(
 def require_status(enrolment: Enrolment, *allowed: EnrolmentStatus) -> None:
     if enrolment.status not in allowed:
         raise InvalidState(
-            f"The enrolment is {enrolment.status}; this needs "
-            f"{' or '.join(s.value for s in allowed)}.",
+            msg("enrolment.status", status=enrolment.status, allowed=[s.value for s in allowed]),
             current_status=enrolment.status,
         )
 
@@ -85,24 +88,73 @@ async def niks_with_cover(
     return found
 
 
+@dataclass(frozen=True)
+class EnrolmentFilter:
+    """What a list of enrolments may be narrowed to, inside the caller's territory."""
+
+    program_id: uuid.UUID | None = None
+    worker_id: uuid.UUID | None = None
+    status: str | None = None
+    nik: str | None = None
+
+    def apply(self, stmt: S, subject: Subject) -> S:
+        stmt = visible(stmt, subject, Enrolment.region_code)
+        for column, value in (
+            (col(Enrolment.program_id), self.program_id),
+            (col(Enrolment.worker_id), self.worker_id),
+            (col(Enrolment.status), self.status),
+            (col(Enrolment.nik), self.nik),
+        ):
+            if value is not None:
+                stmt = stmt.where(column == value)
+        return stmt
+
+
 async def list_visible(
-    session: AsyncSession,
-    subject: Subject,
-    params: PageParams,
-    *,
-    program_id: uuid.UUID | None = None,
-    worker_id: uuid.UUID | None = None,
-    status: str | None = None,
-    nik: str | None = None,
+    session: AsyncSession, subject: Subject, params: PageParams, where: EnrolmentFilter
 ) -> tuple[list[Enrolment], str | None]:
-    stmt = visible(select(Enrolment), subject, Enrolment.region_code)
-    for column, value in (
-        (Enrolment.program_id, program_id),
-        (Enrolment.worker_id, worker_id),
-        (Enrolment.status, status),
-        (Enrolment.nik, nik),
-    ):
-        if value is not None:
-            stmt = stmt.where(column == value)
+    stmt = where.apply(select(Enrolment), subject)
     rows = list((await session.exec(keyset(stmt, Enrolment.id, params, uuid.UUID))).all())
     return page_of(rows, params, lambda e: e.id)
+
+
+EXPORTED = (
+    col(Enrolment.id),
+    col(Enrolment.program_id),
+    col(Enrolment.worker_id),
+    col(Enrolment.region_code),
+    col(Enrolment.nik),
+    col(Worker.full_name),
+    col(Enrolment.occupation),
+    col(Enrolment.status),
+    col(Enrolment.start_month),
+    col(Enrolment.end_month),
+    col(Enrolment.monthly_contribution_idr),
+    col(Enrolment.cost_idr),
+    col(Enrolment.registered_on),
+    col(Enrolment.kpj_number),
+    col(Enrolment.activated_at),
+    col(Enrolment.rejection_reason),
+    col(Enrolment.termination_reason),
+    col(Enrolment.terminated_at),
+)
+
+
+async def visible_rows(
+    session: AsyncSession, subject: Subject, where: EnrolmentFilter, *, chunk: int
+) -> AsyncIterator[Sequence[Any]]:
+    """Every row the pages of `list_visible` hold, in their order, `chunk` rows at a time:
+    plain rows (EXPORTED, with the worker's name), never the whole list in memory."""
+    columns: Any = sa_select(*EXPORTED)  # an 18-column tuple type says nothing more here
+    stmt = where.apply(columns.join(Worker, col(Worker.id) == col(Enrolment.worker_id)), subject)
+    connection = await session.connection()  # plain rows: no ORM objects for a whole region
+    after: uuid.UUID | None = None
+    while True:
+        page = stmt if after is None else stmt.where(col(Enrolment.id) > after)
+        rows = (await connection.execute(page.order_by(col(Enrolment.id)).limit(chunk))).all()
+        if not rows:
+            return
+        yield rows
+        if len(rows) < chunk:
+            return
+        after = rows[-1].id

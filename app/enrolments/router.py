@@ -1,7 +1,8 @@
+import asyncio
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Security, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, Security, status
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import clock
@@ -11,9 +12,20 @@ from app.auth.subject import Subject
 from app.billing.service import enrolment_coverage
 from app.config import Settings, current_settings
 from app.db import ReadSessionDep, SessionDep
-from app.enrolments import assessment, ending, importer, repository, service, verification
+from app.enrolments import (
+    assessment,
+    ending,
+    export,
+    importer,
+    repository,
+    roster,
+    roster_template,
+    service,
+    verification,
+)
 from app.enrolments.models import Enrolment, EnrolmentStatus, TerminationReason
 from app.enrolments.schemas import (
+    PENDING_ENROLMENT_EXAMPLE,
     ActivateRequest,
     BulkActivateRequest,
     BulkActivateResult,
@@ -29,13 +41,16 @@ from app.errors import (
     IdempotencyConflict,
     InvalidState,
     PayloadTooLarge,
+    Unprocessable,
     UnsupportedMediaType,
     error_responses,
 )
+from app.exports import file_responses, negotiate
 from app.idempotency import IdempotencyDep
 from app.months import Month
 from app.pagination import Page, PageParams, page_params
 from app.programs.repository import ProgramNotFound
+from app.programs.repository import get_visible as get_program
 from app.workers import nik as nik_rules
 
 router = APIRouter(tags=["enrolments"])
@@ -90,7 +105,8 @@ async def check_eligibility(
     "/v1/programs/{program_id}/enrolments",
     response_model=EnrolmentPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(*AUTH_ERRORS, *PROGRAM_404, IdempotencyConflict, service.Ineligible),
+    responses=error_responses(*AUTH_ERRORS, *PROGRAM_404, IdempotencyConflict, service.Ineligible)
+    | {201: {"content": {"application/json": {"example": PENDING_ENROLMENT_EXAMPLE}}}},
 )
 async def enrol(
     program_id: uuid.UUID,
@@ -107,7 +123,7 @@ async def enrol(
             await service.enrol(session, subject, program_id, body.worker, body.start_month),
         )
 
-    return await idempotency.respond(session, subject, 201, create)
+    return await idempotency.respond(session, subject, 201, create, location="/v1/enrolments/{id}")
 
 
 @router.post(
@@ -118,20 +134,12 @@ async def enrol(
         *PROGRAM_404,
         IdempotencyConflict,
         PayloadTooLarge,
+        roster.TooManyRows,
         UnsupportedMediaType,
-        importer.InvalidCsv,
+        roster.InvalidCsv,
+        roster.InvalidXlsx,
     ),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "description": "A roster with a header row. Required columns: "
-            + ", ".join(importer.REQUIRED_COLUMNS)
-            + "; optional: "
-            + ", ".join(importer.OPTIONAL_COLUMNS)
-            + ".",
-            "content": {"text/csv": {"schema": {"type": "string"}}},
-        }
-    },
+    openapi_extra={"requestBody": roster.REQUEST_BODY},
 )
 async def import_enrolments(
     program_id: uuid.UUID,
@@ -143,22 +151,53 @@ async def import_enrolments(
     dry_run: bool = False,
     start_month: Annotated[Month | None, Query(description="Applies to every row")] = None,
 ) -> Any:
-    """Enrol a CSV roster row by row in file order against the budget (`dry_run` writes nothing)."""
-    if not request.headers.get("content-type", "").lower().startswith("text/csv"):
-        raise UnsupportedMediaType("Send the roster as `Content-Type: text/csv`.")
+    """Enrol a roster (CSV or .xlsx) row by row in file order against the budget (`dry_run`
+    writes nothing)."""
+    upload = await roster.received(request)
 
     async def run() -> ImportReport:
         return await importer.import_roster(
             session,
             subject,
             program_id,
-            await request.body(),
+            upload,
             dry_run=dry_run,
             start_month=start_month,
             max_rows=settings.max_csv_rows,
         )
 
-    return await idempotency.respond(session, subject, 200, run)
+    # A form's boundary differs on every retry: the same file is the same request.
+    content = upload.content if upload.from_form else None
+    return await idempotency.respond(session, subject, 200, run, content=content)
+
+
+@router.get(
+    "/v1/programs/{program_id}/enrolments/import/template",
+    response_class=Response,
+    responses=error_responses(*AUTH_ERRORS, *PROGRAM_404) | roster_template.RESPONSES,
+)
+async def get_import_template(
+    program_id: uuid.UUID,
+    subject: EnrolmentWriter,
+    session: ReadSessionDep,
+    accept: Annotated[
+        str | None, Header(description="`text/csv` (the default) or the .xlsx media type")
+    ] = None,
+) -> Response:
+    """The programme's roster template: every column and one example row, as CSV or .xlsx."""
+    program = await get_program(session, subject, program_id)
+    file_format = roster.RosterFormat.csv
+    if accept is not None and roster.RosterFormat.xlsx.value in accept.lower():
+        file_format = roster.RosterFormat.xlsx
+    content = await asyncio.to_thread(
+        roster_template.TEMPLATES[file_format], program, clock.today()
+    )
+    filename = f"roster-template-{program.region_code}.{file_format.name}"
+    return Response(
+        content,
+        media_type=file_format.value,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.post(
@@ -177,7 +216,9 @@ async def activate_enrolments(
 
 
 @router.get(
-    "/v1/enrolments", response_model=Page[EnrolmentPublic], responses=error_responses(*AUTH_ERRORS)
+    "/v1/enrolments",
+    response_model=Page[EnrolmentPublic],
+    responses=error_responses(*AUTH_ERRORS) | file_responses(export.CSV_EXAMPLE),
 )
 async def list_enrolments(
     subject: EnrolmentReader,
@@ -187,17 +228,20 @@ async def list_enrolments(
     worker_id: uuid.UUID | None = None,
     status: EnrolmentStatus | None = None,
     nik: Annotated[str | None, Query(max_length=32, description="Exact NIK")] = None,
-) -> Page[EnrolmentPublic]:
-    """List enrolments of the caller's territory (NIKs masked)."""
-    rows, cursor = await repository.list_visible(
-        session,
-        subject,
-        params,
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    """List enrolments of the caller's territory (NIKs masked); with `Accept: text/csv` or
+    the .xlsx type, every matching row as a file with full NIKs (`limit`, `cursor` unused)."""
+    where = repository.EnrolmentFilter(
         program_id=program_id,
         worker_id=worker_id,
         status=status,
         nik=nik_rules.normalise(nik) if nik else None,
     )
+    file_format = negotiate(accept)
+    if file_format is not None:
+        return export.export(file_format, subject, where, clock.today())
+    rows, cursor = await repository.list_visible(session, subject, params, where)
     return Page(items=await publish(session, rows), next_cursor=cursor)
 
 
@@ -217,7 +261,7 @@ async def get_enrolment(
     "/v1/enrolments/{enrolment_id}/activate",
     response_model=EnrolmentPublic,
     responses=error_responses(
-        *AUTH_ERRORS, *ENROLMENT_404, verification.KpjTaken, verification.KpjMismatch
+        *AUTH_ERRORS, *ENROLMENT_404, *STATE_409, verification.KpjTaken, verification.KpjMismatch
     ),
 )
 async def activate_enrolment(
@@ -245,7 +289,7 @@ async def reject_enrolment(
 @router.post(
     "/v1/enrolments/{enrolment_id}/terminate",
     response_model=EnrolmentPublic,
-    responses=error_responses(*AUTH_ERRORS, *ENROLMENT_404, *STATE_409),
+    responses=error_responses(*AUTH_ERRORS, *ENROLMENT_404, *STATE_409, Unprocessable),
 )
 async def terminate_enrolment(
     enrolment_id: uuid.UUID, body: TerminateRequest, subject: EnrolmentWriter, session: SessionDep

@@ -9,6 +9,7 @@ from app.auth.subject import Subject
 from app.enrolments.assessment import assess
 from app.enrolments.models import Enrolment
 from app.errors import DomainError
+from app.i18n import msg
 from app.programs import budget
 from app.programs.repository import get_visible as get_program
 from app.workers import nik as nik_rules
@@ -35,9 +36,7 @@ async def enrol(
         await worker_repository.lock_persons(session, [nik])
     assessment = await assess(session, program, data, start_month)
     if assessment.reasons:
-        raise Ineligible(
-            "See `reasons` for every rule the person does not meet.", reasons=assessment.reasons
-        )
+        raise Ineligible(msg("enrolment.ineligible"), reasons=assessment.reasons)
     assert assessment.cost_idr is not None and assessment.monthly_contribution_idr is not None
     existing = await worker_repository.workers_by_nik(session, program.region_code, [nik])
     worker = await upsert_worker(session, program.region_code, data, existing.get(nik))

@@ -14,6 +14,7 @@ from app.db import chunks, utcnow
 from app.enrolments import repository
 from app.enrolments.models import Enrolment, EnrolmentStatus
 from app.errors import DomainError
+from app.i18n import msg
 from app.programs import budget
 from app.programs.repository import get_visible as get_program
 from app.workers.models import Person
@@ -71,13 +72,13 @@ async def membership_number(session: AsyncSession, person: Person, wanted: str |
     if person.kpj_number is not None:
         if wanted is not None and wanted != person.kpj_number:
             raise KpjMismatch(
-                f"This person's KPJ is {person.kpj_number}; omit kpj_number to reuse it.",
+                msg("enrolment.kpj_mismatch", kpj=person.kpj_number),
             )
         return person.kpj_number
     if wanted is None:
         return (await new_kpj_numbers(session, 1))[0]
     if await _kpj_in_use(session, [wanted]):
-        raise KpjTaken(f"KPJ {wanted} is already another person's membership number.")
+        raise KpjTaken(msg("enrolment.kpj_taken", kpj=wanted))
     return wanted
 
 

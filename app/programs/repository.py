@@ -45,7 +45,7 @@ async def _read(
     connection = await session.connection()
     row = (await connection.execute(statement, {"program_id": program_id})).first()
     if row is None or not subject.can_see(row.region_code):
-        raise ProgramNotFound(f"No programme {program_id}.")
+        raise ProgramNotFound.by_id(program_id)
     values = row._mapping
     return Program.model_validate({k: values[k] for k in Program.model_fields}), row
 

@@ -7,7 +7,7 @@ from app.auth.dependencies import AUTH_ERRORS, authenticate
 from app.auth.scopes import Scope
 from app.auth.subject import Subject
 from app.db import SessionDep
-from app.errors import IdempotencyConflict, error_responses
+from app.errors import IdempotencyConflict, Unprocessable, error_responses
 from app.idempotency import IdempotencyDep
 from app.pagination import Page, PageParams, page_params
 from app.programs import repository, service
@@ -25,7 +25,9 @@ NOT_FOUND = (repository.ProgramNotFound,)
     "",
     response_model=ProgramPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(*AUTH_ERRORS, IdempotencyConflict, service.UnknownRegion),
+    responses=error_responses(
+        *AUTH_ERRORS, IdempotencyConflict, Unprocessable, service.UnknownRegion
+    ),
 )
 async def create_program(
     body: ProgramCreate, subject: ProgramWriter, session: SessionDep, idempotency: IdempotencyDep
@@ -35,7 +37,7 @@ async def create_program(
     async def create() -> ProgramPublic:
         return service.to_public(await service.create_program(session, subject, body))
 
-    return await idempotency.respond(session, subject, 201, create)
+    return await idempotency.respond(session, subject, 201, create, location="/v1/programs/{id}")
 
 
 @router.get("", response_model=Page[ProgramPublic], responses=error_responses(*AUTH_ERRORS))
@@ -69,7 +71,9 @@ async def get_program(
 @router.patch(
     "/{program_id}",
     response_model=ProgramPublic,
-    responses=error_responses(*AUTH_ERRORS, *NOT_FOUND, service.BudgetBelowCommitted),
+    responses=error_responses(
+        *AUTH_ERRORS, *NOT_FOUND, Unprocessable, service.BudgetBelowCommitted
+    ),
 )
 async def update_program(
     program_id: uuid.UUID, body: ProgramUpdate, subject: ProgramWriter, session: SessionDep

@@ -1,9 +1,10 @@
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app import examples
 from app.months import Month
 from app.programs.costing import (
     CONTRIBUTION_RATES,
@@ -19,16 +20,60 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 EARLIEST_RATE_MONTH = min(rate.valid_from for rate in CONTRIBUTION_RATES)
 
+# Target 13,500 workers × Rp 201,600 for the year = Rp 2,721,600,000: within the budget.
+PROGRAM_CREATE_EXAMPLE: dict[str, Any] = {
+    "name": examples.PROGRAM_NAME,
+    "fiscal_year": 2026,
+    "funding_source": "DBHCHT",
+    "budget_idr": 2_800_000_000,
+    "target_workers": 13_500,
+    "coverage_start": "2026-01",
+    "coverage_end": "2026-12",
+    "declared_income_idr": 1_000_000,
+    "min_age": 15,
+    "max_age": 65,
+    "max_workers": None,
+    "region_code": examples.REGION_CODE,
+}
+# On 1 June 2026: 11,999 workers enrolled for the year (11,999 × Rp 201,600) plus January-May
+# of the member who died in May (5 × Rp 16,800); the whole year billed in January for the
+# 11,950 then active and paid; June-December of the deceased credited back (7 × Rp 16,800);
+# Rp 380,917,600 left covers 3,239 more workers for June-December (7 × Rp 16,800 each).
+BUDGET_EXAMPLE: dict[str, Any] = {
+    "budget_idr": 2_800_000_000,
+    "committed_idr": 2_419_082_400,
+    "invoiced_idr": 2_409_120_000,
+    "paid_idr": 2_409_120_000,
+    "outstanding_idr": 0,
+    "credited_idr": 117_600,
+    "credit_balance_idr": 117_600,
+    "refundable_idr": 0,
+    "remaining_idr": 380_917_600,
+    "capacity_workers": 3_239,
+}
+PROGRAM_EXAMPLE: dict[str, Any] = {
+    "id": examples.PROGRAM_ID,
+    **PROGRAM_CREATE_EXAMPLE,
+    "status": "open",
+    "enrolled_workers": 11_999,
+    "monthly_contribution_idr": examples.MONTHLY_CONTRIBUTION_IDR,
+    "budget": BUDGET_EXAMPLE,
+    "created_at": "2026-01-02T02:00:00Z",
+    "updated_at": "2026-05-20T04:10:00Z",
+}
+
 
 class ProgramCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [PROGRAM_CREATE_EXAMPLE]}
+    )
 
     name: Name = Field(examples=["Perlindungan Pekerja Rentan DBHCHT 2026"])
     fiscal_year: int = Field(ge=2015, le=2100, examples=[2026])
     funding_source: FundingSource = Field(examples=["DBHCHT"])
     budget_idr: Rupiah = Field(examples=[2_800_000_000])
     target_workers: int = Field(ge=0, le=10_000_000, description="A goal for reports, not a cap")
-    coverage_start: Month = Field(examples=["2026-07"])
+    coverage_start: Month = Field(examples=["2026-01"])
     coverage_end: Month = Field(examples=["2026-12"])
     declared_income_idr: int = Field(
         default=DEFAULT_DECLARED_INCOME_IDR, ge=DEFAULT_DECLARED_INCOME_IDR, le=10**10
@@ -57,7 +102,11 @@ class ProgramCreate(BaseModel):
 class ProgramUpdate(BaseModel):
     """A budget revision, a change of goal or cap, or closing the programme."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # The APBD-P revision adds Rp 300 million and raises the goal.
+        json_schema_extra={"examples": [{"budget_idr": 3_100_000_000, "target_workers": 15_000}]},
+    )
 
     name: Name | None = None
     budget_idr: Rupiah | None = None
@@ -67,6 +116,8 @@ class ProgramUpdate(BaseModel):
 
 
 class BudgetFigures(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [BUDGET_EXAMPLE]})
+
     budget_idr: int
     committed_idr: int
     invoiced_idr: int
@@ -88,6 +139,8 @@ class BudgetFigures(BaseModel):
 
 
 class ProgramPublic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [PROGRAM_EXAMPLE]})
+
     id: uuid.UUID
     region_code: str
     name: str

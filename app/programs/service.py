@@ -11,6 +11,7 @@ from app.auth.subject import Subject
 from app.billing.repository import billing_totals
 from app.db import utcnow
 from app.errors import DomainError, Forbidden, Unprocessable
+from app.i18n import msg
 from app.months import month_of
 from app.programs import costing
 from app.programs.costing import FundingSource, Occupation
@@ -100,13 +101,13 @@ async def publish(session: AsyncSession, programs: list[Program]) -> list[Progra
 async def create_program(session: AsyncSession, subject: Subject, data: ProgramCreate) -> Program:
     region_code = data.region_code or subject.region
     if region_code is None:
-        raise Unprocessable("region_code is required for a token without a region.")
+        raise Unprocessable(msg("program.region_required"))
     if subject.role is Role.pemda and region_code != subject.region:
-        raise Forbidden("A pemda creates programmes only for its own region.")
+        raise Forbidden(msg("program.own_region_only"))
     if not subject.can_see(region_code):
-        raise Forbidden("The region is outside the caller's territory.")
+        raise Forbidden(msg("program.region_outside_territory"))
     if await session.get(Region, region_code) is None:
-        raise UnknownRegion(f"Region {region_code} is not registered.")
+        raise UnknownRegion(msg("region.unknown", code=region_code))
     program = Program(
         **data.model_dump(exclude={"region_code"}, mode="json"), region_code=region_code
     )
@@ -130,11 +131,14 @@ async def update_program(
     """`program` must have been read FOR UPDATE: a budget cut races with enrolments."""
     changes = data.model_dump(exclude_unset=True)
     if "budget_idr" in changes and changes["budget_idr"] is None:
-        raise Unprocessable("budget_idr cannot be null.")
+        raise Unprocessable(msg("program.budget_null"))
     if "budget_idr" in changes and changes["budget_idr"] < program.committed_idr:
         raise BudgetBelowCommitted(
-            f"Rp {program.committed_idr:,} is already committed; the budget cannot be "
-            f"Rp {changes['budget_idr']:,}."
+            msg(
+                "program.budget_below_committed",
+                committed_idr=program.committed_idr,
+                budget_idr=changes["budget_idr"],
+            )
         )
     before = {k: getattr(program, k) for k in changes}
     for field, value in changes.items():

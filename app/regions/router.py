@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Security, status
+from fastapi import APIRouter, Depends, Path, Query, Response, Security, status
 
 from app.auth.dependencies import AUTH_ERRORS, AnyToken, authenticate
 from app.auth.scopes import Scope
@@ -50,7 +50,10 @@ async def get_region(code: CodePath, _subject: AnyToken, session: Session) -> Re
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(*AUTH_ERRORS, service.RegionExists),
 )
-async def create_region(body: RegionCreate, subject: Admin, session: Session) -> RegionPublic:
+async def create_region(
+    body: RegionCreate, subject: Admin, session: Session, response: Response
+) -> RegionPublic:
     """Register a kabupaten or kota (admin)."""
     region = await service.create_region(session, subject, body)
+    response.headers["Location"] = f"/v1/regions/{region.code}"
     return RegionPublic.model_validate(region, from_attributes=True)

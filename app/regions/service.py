@@ -6,6 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.audit.service import record
 from app.auth.subject import Subject
 from app.errors import DomainError, NotFound
+from app.i18n import msg
 from app.pagination import PageParams, keyset, page_of
 from app.regions.models import Region
 from app.regions.schemas import RegionCreate
@@ -32,13 +33,13 @@ async def list_regions(
 async def get_region(session: AsyncSession, code: str) -> Region:
     region = await session.get(Region, code)
     if region is None:
-        raise RegionNotFound(f"No region has the code {code}.")
+        raise RegionNotFound.by_id(code)
     return region
 
 
 async def create_region(session: AsyncSession, subject: Subject, data: RegionCreate) -> Region:
     if await session.get(Region, data.code) is not None:
-        raise RegionExists(f"Region {data.code} is already registered.")
+        raise RegionExists(msg("region.exists", code=data.code))
     region = Region(**data.model_dump(mode="json"))
     session.add(region)
     await session.flush()

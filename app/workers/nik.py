@@ -13,6 +13,8 @@ from functools import lru_cache
 from stdnum.exceptions import ValidationError
 from stdnum.id import nik as stdnum_nik
 
+from app.i18n import Message, msg
+
 
 class Sex(StrEnum):
     male = "male"
@@ -78,8 +80,8 @@ def facts(value: str) -> NikFacts:
     )
 
 
-def mismatches(value: str, birth_date: date, sex: Sex) -> list[str]:
-    """What of the stated birth date and sex disagrees with the NIK."""
+def mismatches(value: str, birth_date: date, sex: Sex) -> list[Message]:
+    """What of the stated birth date and sex disagrees with the NIK, in words ("birth date")."""
     encoded = facts(value)
     problems = []
     if (encoded.day, encoded.month, encoded.two_digit_year) != (
@@ -87,9 +89,9 @@ def mismatches(value: str, birth_date: date, sex: Sex) -> list[str]:
         birth_date.month,
         birth_date.year % 100,
     ):
-        problems.append("birth date")
+        problems.append(msg("nik.birth_date"))
     if encoded.sex is not sex:
-        problems.append("sex")
+        problems.append(msg("nik.sex"))
     return problems
 
 

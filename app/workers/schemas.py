@@ -11,6 +11,7 @@ from pydantic import (
     model_validator,
 )
 
+from app import examples
 from app.programs.costing import Occupation
 from app.workers.nik import Sex
 
@@ -27,11 +28,54 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 NikText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=32),
-    Field(description="16-digit NIK", examples=["3514094108900001"]),
+    Field(description="16-digit NIK", examples=[examples.MEMBER_NIK]),
 ]
 KkNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{16}$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9 -]{6,19}$", max_length=20)]
 BirthDate = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2100, 1, 1))]
+
+
+# She lives and grows tobacco in Purwodadi, Kab. Pasuruan (a NIK prefix is no domicile, R7).
+WORKER_INPUT_EXAMPLE: dict[str, Any] = {
+    "nik": examples.MEMBER_NIK,
+    "full_name": examples.MEMBER_NAME,
+    "birth_date": examples.MEMBER_BIRTH_DATE,
+    "sex": "female",
+    "domicile_region_code": examples.REGION_CODE,
+    "occupation": "petani_tembakau",
+    "phone": "+62 812-3456-7890",
+    "address": "Dusun Krajan RT 002 RW 001",
+    "village": "Gajahrejo",
+    "district": "Purwodadi",
+    "kk_number": "3514010702110012",
+    "monthly_income_idr": 1_500_000,
+    "extreme_poor": False,
+    "tobacco_sector": True,
+}
+WORKER_SUMMARY_EXAMPLE: dict[str, Any] = {
+    "id": examples.WORKER_ID,
+    "region_code": examples.REGION_CODE,
+    "nik_masked": examples.MEMBER_NIK_MASKED,
+    "full_name": examples.MEMBER_NAME,
+    "occupation": "petani_tembakau",
+    "district": "Purwodadi",
+    "village": "Gajahrejo",
+}
+WORKER_PUBLIC_EXAMPLE: dict[str, Any] = {
+    **WORKER_SUMMARY_EXAMPLE,
+    "nik": examples.MEMBER_NIK,
+    "birth_date": examples.MEMBER_BIRTH_DATE,
+    "sex": "female",
+    "phone": "+62 812-3456-7890",
+    "address": "Dusun Krajan RT 002 RW 001",
+    "kk_number": "3514010702110012",
+    "monthly_income_idr": 1_500_000,
+    "extreme_poor": False,
+    "tobacco_sector": True,
+    "deceased": False,
+    "created_at": "2026-01-06T02:14:05Z",
+    "updated_at": "2026-02-10T06:30:12Z",
+}
 
 
 class WorkerOptional(BaseModel):
@@ -48,7 +92,9 @@ class WorkerOptional(BaseModel):
 class WorkerInput(WorkerOptional):
     """The person as the pemda states them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [WORKER_INPUT_EXAMPLE]}
+    )
 
     nik: NikText
     full_name: Annotated[
@@ -63,7 +109,14 @@ class WorkerInput(WorkerOptional):
 class WorkerUpdate(WorkerOptional):
     """Corrections to a worker record; birth date and sex must still agree with the NIK."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"phone": "+62 857-3012-4455", "monthly_income_idr": 1_750_000, "village": "Cowek"}
+            ]
+        },
+    )
 
     full_name: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -86,6 +139,8 @@ class WorkerUpdate(WorkerOptional):
 
 
 class WorkerSummary(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [WORKER_SUMMARY_EXAMPLE]})
+
     id: uuid.UUID
     region_code: str
     nik_masked: str
@@ -96,6 +151,8 @@ class WorkerSummary(BaseModel):
 
 
 class WorkerPublic(WorkerSummary):
+    model_config = ConfigDict(json_schema_extra={"examples": [WORKER_PUBLIC_EXAMPLE]})
+
     nik: str
     birth_date: date
     sex: Sex

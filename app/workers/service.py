@@ -6,6 +6,7 @@ from app.audit.service import record
 from app.auth.subject import Subject
 from app.db import utcnow
 from app.errors import DomainError
+from app.i18n import msg
 from app.workers import nik as nik_rules
 from app.workers.models import Worker
 from app.workers.nik import Sex
@@ -63,7 +64,7 @@ async def update_worker(
     sex = Sex(changes.get("sex", worker.sex))
     wrong = nik_rules.mismatches(worker.nik, birth_date, sex)
     if wrong:
-        raise NikMismatch(f"The NIK does not agree with the {' and '.join(wrong)}.")
+        raise NikMismatch(msg("worker.nik_mismatch", facts=wrong))
     for field, value in changes.items():
         setattr(worker, field, value)
     worker.updated_at = utcnow()

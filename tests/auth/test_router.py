@@ -121,9 +121,48 @@ class TestIssueToken:
         response = await client.post("/v1/auth/token", data={"grant_type": "password"})
         assert_problem(response, 400, "UNSUPPORTED_GRANT_TYPE")
 
-    async def test_a_json_body_is_a_validation_problem(self, client: httpx.AsyncClient) -> None:
+    async def test_a_json_body_is_an_oauth_invalid_request(self, client: httpx.AsyncClient) -> None:
         response = await client.post("/v1/auth/token", json={"grant_type": "client_credentials"})
-        assert_problem(response, 422, "VALIDATION_FAILED")
+        body = assert_problem(response, 400, "INVALID_REQUEST")
+        assert body["error"] == "invalid_request"
+        assert "grant_type" in body["error_description"]
+
+    async def test_a_missing_grant_type_is_invalid_request(
+        self, client: httpx.AsyncClient, pemda_secret: str
+    ) -> None:
+        response = await client.post(
+            "/v1/auth/token", data={"client_id": "pemda-3514", "client_secret": pemda_secret}
+        )
+        assert_problem(response, 400, "INVALID_REQUEST")
+        assert response.json()["error"] == "invalid_request"
+        assert response.headers["cache-control"] == "no-store"
+
+    async def test_an_overlong_parameter_is_invalid_request(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.post(
+            "/v1/auth/token",
+            data={"grant_type": "client_credentials", "client_id": "x" * 65, "client_secret": "y"},
+        )
+        assert_problem(response, 400, "INVALID_REQUEST")
+        assert "client_id" in response.json()["error_description"]
+
+    async def test_every_token_error_carries_the_oauth_error_member(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        cases = [
+            ({"grant_type": "password"}, 400, "unsupported_grant_type"),
+            ({"grant_type": "client_credentials"}, 401, "invalid_client"),
+            (
+                {"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"},
+                401,
+                "invalid_client",
+            ),
+        ]
+        for data, status, error in cases:
+            response = await client.post("/v1/auth/token", data=data)
+            assert response.status_code == status, response.text
+            assert response.json()["error"] == error
 
     async def test_the_secret_is_stored_only_as_a_hash(self, pemda_secret: str) -> None:
         async with database.get_sessionmaker()() as session:

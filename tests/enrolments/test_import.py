@@ -67,6 +67,7 @@ class TestKabPasuruanRoster:
         }
         # File order: the first 27,777 rows are in, the last 671 out.
         assert [r["row"] for r in report["rejections"]] == list(range(27_778, 28_449))
+        assert len(set(report["created_enrolment_ids"])) == 27_777
         budget = await figures(client, program["id"])
         assert budget["committed_idr"] == 2_799_921_600
         assert budget["remaining_idr"] == 78_400
