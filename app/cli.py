@@ -15,6 +15,7 @@ from app.config import AppEnv, describe, get_settings
 from app.db import database
 
 ROOT = Path(__file__).resolve().parent.parent
+PURGE_BATCH = 10_000
 
 
 def migrate(url: str | None = None) -> None:
@@ -46,6 +47,73 @@ async def _create_client(args: argparse.Namespace) -> None:
     print(f"client_id:     {client.client_id}")
     print(f"client_secret: {secret}   (shown once; store it now)")
     print(f"scopes:        {client.scopes}")
+
+
+async def _list_clients() -> None:
+    async with database.get_sessionmaker()() as session:
+        clients = await auth_service.list_clients(session)
+    await database.dispose()
+    if not clients:
+        print("no clients (python -m app clients create …)")
+        return
+    header = ("client_id", "name", "role", "territory", "status", "created (UTC)", "scopes")
+    rows = [header] + [
+        (
+            c.client_id,
+            c.name,
+            c.role,
+            c.region_code or ",".join(c.regions or []) or "national",
+            "active" if c.active else "disabled",
+            f"{c.created_at:%Y-%m-%d %H:%M}",
+            c.scopes,
+        )
+        for c in clients
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    for row in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)), row[-1])
+
+
+async def _change_client(args: argparse.Namespace) -> None:
+    bound = get_settings().client_status_ttl_seconds
+    async with database.get_sessionmaker()() as session:
+        if args.action == "rotate-secret":
+            client, secret = await auth_service.rotate_secret(session, args.id)
+        else:
+            active = args.action == "enable"
+            client = await auth_service.set_active(session, args.id, active=active)
+        await session.commit()
+    await database.dispose()
+    if args.action == "rotate-secret":
+        print(f"client_id:     {client.client_id}")
+        print(f"client_secret: {secret}   (shown once; store it now)")
+        print(f"The old secret is refused from now on, the tokens it got within {bound} s.")
+    elif args.action == "disable":
+        print(
+            f"{client.client_id} disabled: no new tokens; its tokens are refused within {bound} s."
+        )
+    else:
+        print(f"{client.client_id} enabled: it asks for new tokens (its old ones stay refused).")
+
+
+async def _purge() -> None:
+    from app.idempotency import delete_expired, retention_cutoff
+
+    settings = get_settings()
+    cutoff = retention_cutoff(settings)
+    deleted = 0
+    # A transaction per batch: short locks, and a purge interrupted keeps what it did.
+    while True:
+        async with database.get_sessionmaker()() as session:
+            batch = await delete_expired(session, cutoff, PURGE_BATCH)
+            await session.commit()
+        deleted += batch
+        if batch < PURGE_BATCH:
+            break
+    await database.dispose()
+    print(
+        f"{deleted} idempotency records older than {settings.idempotency_retention_hours} h deleted"
+    )
 
 
 def _issue(args: argparse.Namespace) -> None:
@@ -99,9 +167,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="prepare and print only")
-    serve = sub.add_parser("serve", help="serve the API (no migration)")
+    serve = sub.add_parser("serve", help="serve the API (migrating first only with --migrate)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--migrate",
+        action="store_true",
+        help="apply migrations first (the container's default; replicas take turns)",
+    )
     serve.add_argument(
         "--workers",
         type=_positive,
@@ -118,6 +191,13 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--region", help="pemda: 4-digit region code")
     create.add_argument("--regions", help="bpjs branch: comma-separated region codes")
     create.add_argument("--scopes", help="space-separated; default: the role's usual scopes")
+    clients.add_parser("list", help="every client: territory, scopes, status (never a secret)")
+    for action, text in (
+        ("rotate-secret", "print a new secret once; the old one and its tokens stop working"),
+        ("disable", "no new tokens; its tokens are refused (within CLIENT_STATUS_TTL_SECONDS)"),
+        ("enable", "let a disabled client ask for tokens again"),
+    ):
+        clients.add_parser(action, help=text).add_argument("--id", required=True)
 
     tokens = sub.add_parser("tokens", help="tokens for development").add_subparsers(
         dest="action", required=True
@@ -136,19 +216,30 @@ def _parser() -> argparse.ArgumentParser:
 
     openapi = sub.add_parser("openapi", help="write the OpenAPI document as YAML")
     openapi.add_argument("--output", default=str(ROOT / "openapi.yaml"))
+    sub.add_parser(
+        "purge", help="delete idempotency records past IDEMPOTENCY_RETENTION_HOURS (cron-safe)"
+    )
     return parser
 
 
 def _serve(host: str, port: int, workers: int | None = None) -> None:
     import uvicorn
 
-    uvicorn.run(
-        "app.main:app",
-        host=host,
-        port=port,
-        proxy_headers=True,
-        workers=workers or get_settings().web_concurrency,
-    )
+    from app.logs import uvicorn_logging
+    from app.metrics import multiprocess_directory
+
+    settings = get_settings()
+    workers = workers or settings.web_concurrency
+    with multiprocess_directory(settings, workers):
+        uvicorn.run(
+            "app.main:app",
+            host=host,
+            port=port,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+            workers=workers,
+            **uvicorn_logging(settings),
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -168,9 +259,17 @@ def main(argv: list[str] | None = None) -> None:
             if not args.no_serve:
                 _serve(args.host, args.port)
         elif args.command == "serve":
+            if args.migrate:
+                migrate()
             _serve(args.host, args.port, args.workers)
-        elif args.command == "clients":
+        elif args.command == "clients" and args.action == "create":
             asyncio.run(_create_client(args))
+        elif args.command == "clients" and args.action == "list":
+            asyncio.run(_list_clients())
+        elif args.command == "clients":
+            asyncio.run(_change_client(args))
+        elif args.command == "purge":
+            asyncio.run(_purge())
         elif args.command == "tokens":
             _issue(args)
         elif args.command == "regions":

@@ -21,6 +21,7 @@ from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import get_settings
+from app.metrics import watch_pool
 
 # Stable constraint names make migrations reviewable and errors recognisable.
 SQLModel.metadata.naming_convention = {
@@ -225,7 +226,13 @@ class _Database:
     read_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
     def configure(self, url: str) -> AsyncEngine:
+        # Every table on the metadata before the first session: a foreign key names its
+        # table by name, so a process that imported only some models (the CLI's commands)
+        # could not resolve one (NoReferencedTableError).
+        import app.models  # noqa: F401
+
         self.engine = make_engine(url)
+        watch_pool(self.engine)
         self.reader = reading(self.engine)
         self.sessionmaker = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False

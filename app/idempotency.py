@@ -1,20 +1,24 @@
 """Idempotency-Key for creating POSTs: same key + same body → the same answer again;
 same key + another body → 409. Records live in the request's own transaction, so a failed
-request leaves no record and a retry runs afresh."""
+request leaves no record and a retry runs afresh. A record is honoured for
+IDEMPOTENCY_RETENTION_HOURS: after that its key is free again (a late retry runs afresh), and
+`python -m app purge` deletes it."""
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, delete
+from sqlalchemy import select as sa_select
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
+from app.config import Settings, get_settings
 from app.db import UTCDateTime, utcnow
 from app.errors import IdempotencyConflict
 from app.i18n import msg
@@ -30,7 +34,35 @@ class IdempotencyRecord(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     status_code: int
     response_body: Any = Field(sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    # Indexed for the purge's range scan.
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True
+    )
+
+
+def retention_cutoff(settings: Settings) -> datetime:
+    """Records created before this are past their retention."""
+    return utcnow() - timedelta(hours=settings.idempotency_retention_hours)
+
+
+_TABLE: Any = IdempotencyRecord.__table__  # type: ignore[attr-defined]
+
+
+async def delete_expired(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    """Delete up to `limit` records created before `cutoff`; how many went. Safe beside another
+    purge: on PostgreSQL the rows one is deleting are skipped by the other, not waited for."""
+    expired = (
+        sa_select(_TABLE.c.id)
+        .where(_TABLE.c.created_at < cutoff)
+        .order_by(_TABLE.c.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    connection = await session.connection()
+    result = await connection.execute(
+        delete(_TABLE).where(_TABLE.c.id.in_(expired.scalar_subquery()))
+    )
+    return int(result.rowcount)
 
 
 IdempotencyKeyHeader = Annotated[
@@ -76,6 +108,10 @@ class Idempotency:
             )
         ).first()
         if stored is None:
+            return None
+        if stored.created_at < retention_cutoff(get_settings()):
+            # Past its retention, as if purged: the key is free and this request runs afresh.
+            await session.exec(delete(_TABLE).where(_TABLE.c.id == stored.id))
             return None
         if stored.request_hash != self.request_hash:
             raise IdempotencyConflict(msg("idempotency.reused"))

@@ -8,7 +8,8 @@ from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
 from app import __doc__ as summary
-from app import examples
+from app import examples, metrics
+from app.access import install_request_observer
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.billing.router import coverage_router
@@ -72,6 +73,7 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     install_log_masking()
     yield
     await database.dispose()
+    metrics.mark_worker_gone()
 
 
 def create_app() -> FastAPI:
@@ -96,6 +98,8 @@ def create_app() -> FastAPI:
         json_limit=settings.max_json_body_bytes,
         csv_limit=settings.max_csv_body_bytes,
     )
+    # Inside the request context, so that its access line carries the request id.
+    install_request_observer(app, settings)
     app.add_middleware(RequestContextMiddleware)
     for router in (
         health_router,

@@ -34,6 +34,17 @@ def mask_digits(text: str) -> str:
     return _SIXTEEN_DIGITS.sub(_mask_match, text)
 
 
+def _request_id(incoming: str) -> str:
+    """The caller's id if sane, else a new one; never one that looks like a NIK: audit events
+    keep the id as it is, and JSON logs would mask it (about one uuid4 hex in a hundred
+    holds a run of 16 decimal digits)."""
+    if _SAFE_REQUEST_ID.match(incoming) and not _SIXTEEN_DIGITS.search(incoming):
+        return incoming
+    while _SIXTEEN_DIGITS.search(rid := uuid.uuid4().hex):
+        pass
+    return rid
+
+
 def _masked(value: Any) -> Any:
     return mask_digits(value) if isinstance(value, str) else value
 
@@ -73,7 +84,7 @@ class RequestContextMiddleware:
             return
         request_headers = dict(scope["headers"])
         incoming = request_headers.get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
-        rid = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        rid = _request_id(incoming)
         token = request_id.set(rid)
         actor_token = current_actor.set(None)
         accept_language = request_headers.get(ACCEPT_LANGUAGE, b"").decode("latin-1")

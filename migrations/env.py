@@ -1,4 +1,5 @@
-"""Alembic environment: async, for SQLite (batch mode) and PostgreSQL alike."""
+"""Alembic environment: async, for SQLite (batch mode) and PostgreSQL alike; one migrator at
+a time (app/migration_lock.py)."""
 
 import asyncio
 from logging.config import fileConfig
@@ -9,6 +10,7 @@ from sqlalchemy.engine import Connection
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.config import get_settings
 from app.db import make_engine, metadata
+from app.migration_lock import migration_lock, wait_long_for_sqlite
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -24,6 +26,7 @@ def _configure(connection: Connection) -> None:
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        transactional_ddl=True,  # SQLite too: the whole upgrade in one BEGIN IMMEDIATE
         compare_type=True,
         compare_server_default=True,
     )
@@ -36,6 +39,11 @@ def run_offline() -> None:
 
 
 def _run_sync(connection: Connection) -> None:
+    with migration_lock(connection):
+        _migrate(connection)
+
+
+def _migrate(connection: Connection) -> None:
     _configure(connection)
     with context.begin_transaction():
         context.run_migrations()
@@ -48,9 +56,12 @@ def _run_sync(connection: Connection) -> None:
 
 async def run_online() -> None:
     engine = make_engine(_url(), foreign_keys=False)
-    async with engine.connect() as connection:
-        await connection.run_sync(_run_sync)
-    await engine.dispose()
+    wait_long_for_sqlite(engine)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run_sync)
+    finally:
+        await engine.dispose()  # closing the session also frees the lock after a failure
 
 
 if context.is_offline_mode():

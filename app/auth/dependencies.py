@@ -6,9 +6,10 @@ from fastapi import Depends, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2, SecurityScopes
 
+from app.auth.client_status import token_holds
 from app.auth.scopes import BPJS_ONLY_SCOPES, SCOPE_DESCRIPTIONS, Role
 from app.auth.subject import Subject
-from app.auth.tokens import InvalidToken, verify_token
+from app.auth.tokens import InvalidToken, verify
 from app.config import Settings, current_settings
 from app.errors import Forbidden, Unauthenticated
 from app.i18n import msg
@@ -52,7 +53,12 @@ async def authenticate(
     if credentials is None:
         raise Unauthenticated(msg("auth.token_required"), headers=_challenge(security_scopes))
     try:
-        subject = Subject.from_claims(verify_token(settings, credentials.credentials))
+        verified = verify(settings, credentials.credentials)
+        subject = Subject.from_claims(verified.claims)
+        if verified.issued_here and not await token_holds(
+            verified.claims, settings.client_status_ttl_seconds
+        ):
+            raise InvalidToken("client disabled, or its tokens revoked")
     except (InvalidToken, ValueError, KeyError):
         raise Unauthenticated(
             msg("auth.token_invalid"),

@@ -1,5 +1,6 @@
 """API clients: the holders of client credentials for `POST /v1/auth/token`."""
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,16 @@ class ApiClient(SQLModel, table=True):
     scopes: str = Field(max_length=1000)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    # Set when the secret is rotated or the client disabled: the client's tokens issued
+    # before then are refused (app/auth/client_status.py).
+    tokens_revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+    @property
+    def tokens_not_before(self) -> int | None:
+        """The first `iat` (epoch seconds) still accepted. `iat` counts whole seconds, so
+        tokens issued in the second of the revocation are refused too; a token issued after
+        it is dated no earlier than this (issue_token's `not_before`)."""
+        return tokens_not_before(self.tokens_revoked_at)
 
     def token_claims(self, scopes: list[str]) -> dict[str, Any]:
         claims: dict[str, Any] = {"role": self.role, "scope": " ".join(sorted(scopes))}
@@ -37,3 +48,7 @@ class ApiClient(SQLModel, table=True):
         if self.regions is not None:
             claims["regions"] = list(self.regions)
         return claims
+
+
+def tokens_not_before(revoked_at: datetime | None) -> int | None:
+    return None if revoked_at is None else math.floor(revoked_at.timestamp()) + 1

@@ -3,6 +3,7 @@
 import re
 import secrets
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.models import ApiClient
@@ -11,8 +12,10 @@ from app.auth.secrets import generate_secret, hash_secret, verify_secret
 from app.auth.subject import REGION_CODE
 from app.auth.tokens import issue_token
 from app.config import Settings
+from app.db import utcnow
 from app.errors import DomainError
 from app.i18n import Message, msg
+from app.regions.models import Region
 
 _DUMMY_HASH = hash_secret(secrets.token_urlsafe(16))
 CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
@@ -86,6 +89,7 @@ async def create_client(
     validate_client_shape(role, region, regions, granted)
     if await session.get(ApiClient, client_id) is not None:
         raise InvalidClientDefinition(f"client {client_id} exists")
+    await _require_regions(session, [region] if region else regions or [])
     secret = generate_secret()
     client = ApiClient(
         client_id=client_id,
@@ -122,6 +126,55 @@ async def grant_client_credentials(
         )
     scopes = sorted(requested)
     token = issue_token(
-        settings, client.client_id, client.token_claims(scopes), settings.token_ttl_seconds
+        settings,
+        client.client_id,
+        client.token_claims(scopes),
+        settings.token_ttl_seconds,
+        not_before=client.tokens_not_before,
     )
     return token, scopes
+
+
+async def _require_regions(session: AsyncSession, codes: list[str]) -> None:
+    if not codes:
+        return
+    known = set((await session.exec(select(Region.code).where(col(Region.code).in_(codes)))).all())
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise InvalidClientDefinition(
+            f"unknown region {', '.join(unknown)}: import the regions first "
+            "(python -m app regions import FILE)"
+        )
+
+
+async def list_clients(session: AsyncSession) -> list[ApiClient]:
+    return list((await session.exec(select(ApiClient).order_by(col(ApiClient.client_id)))).all())
+
+
+async def _client(session: AsyncSession, client_id: str) -> ApiClient:
+    client = await session.get(ApiClient, client_id, with_for_update=True)
+    if client is None:
+        raise InvalidClientDefinition(f"no client {client_id}")
+    return client
+
+
+async def rotate_secret(session: AsyncSession, client_id: str) -> tuple[ApiClient, str]:
+    """A new secret, returned once; the old one and every token issued with it stop working."""
+    client = await _client(session, client_id)
+    secret = generate_secret()
+    client.secret_hash = hash_secret(secret)
+    client.tokens_revoked_at = utcnow()
+    await session.flush()
+    return client, secret
+
+
+async def set_active(session: AsyncSession, client_id: str, *, active: bool) -> ApiClient:
+    """Disable a client (no new tokens; its tokens stop working) or enable it again. Tokens
+    issued before a disable stay refused after the enable: the client asks for new ones."""
+    client = await _client(session, client_id)
+    if client.active != active:
+        client.active = active
+        if not active:
+            client.tokens_revoked_at = utcnow()
+        await session.flush()
+    return client

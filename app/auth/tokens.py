@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from jose import JWTError, jwt
@@ -20,8 +21,25 @@ class InvalidToken(Exception):
     """The token is malformed, forged, expired or not meant for this service."""
 
 
-def issue_token(settings: Settings, subject: str, claims: dict[str, Any], ttl: int) -> str:
-    now = int(time.time())
+@dataclass(frozen=True)
+class VerifiedToken:
+    claims: dict[str, Any]
+    # Signed with JWT_SECRET: issued by this service, so its `sub` may be an API client of
+    # ours. An RS256 token is the identity provider's, whose subjects are its own.
+    issued_here: bool
+
+
+def issue_token(
+    settings: Settings,
+    subject: str,
+    claims: dict[str, Any],
+    ttl: int,
+    *,
+    not_before: int | None = None,
+) -> str:
+    """A token signed with JWT_SECRET. `not_before` (epoch seconds): the client's tokens
+    issued earlier are refused (app/auth/client_status.py), so this one's `iat` is no earlier."""
+    now = max(int(time.time()), not_before or 0)
     payload = {
         **claims,
         "sub": subject,
@@ -49,10 +67,15 @@ def _key_for(settings: Settings, algorithm: Any) -> str:
 # and claims costs more than the rest of a small request. A token that verified once is
 # remembered — keyed by the token itself and every setting that judged it — until it expires.
 _VERIFIED_MAX = 4096
-_verified: dict[tuple[str, ...], tuple[float, dict[str, Any]]] = {}
+_verified: dict[tuple[str, ...], tuple[float, VerifiedToken]] = {}
 
 
 def verify_token(settings: Settings, token: str) -> dict[str, Any]:
+    """The claims of a valid token (InvalidToken otherwise)."""
+    return verify(settings, token).claims
+
+
+def verify(settings: Settings, token: str) -> VerifiedToken:
     if not token or len(token.encode()) > MAX_TOKEN_BYTES:
         raise InvalidToken("token missing or too long")
     key = (
@@ -64,23 +87,24 @@ def verify_token(settings: Settings, token: str) -> dict[str, Any]:
     )
     remembered = _verified.get(key)
     if remembered is not None:
-        expires, claims = remembered
+        expires, verified = remembered
         if expires > time.time():
-            return dict(claims)
+            return VerifiedToken(dict(verified.claims), verified.issued_here)
         del _verified[key]
         raise InvalidToken("ExpiredSignatureError")
-    claims = _verify(settings, token)
+    algorithm, claims = _verify(settings, token)
+    verified = VerifiedToken(claims, issued_here=algorithm == HS_ALGORITHM)
     try:
         expires = float(claims["exp"])  # python-jose also accepts a number written as text
     except (TypeError, ValueError):
-        return claims  # verified, but not remembered
+        return verified  # verified, but not remembered
     if len(_verified) >= _VERIFIED_MAX:
         del _verified[next(iter(_verified))]  # the oldest entry
-    _verified[key] = (expires, claims)
-    return dict(claims)
+    _verified[key] = (expires, verified)
+    return VerifiedToken(dict(claims), verified.issued_here)
 
 
-def _verify(settings: Settings, token: str) -> dict[str, Any]:
+def _verify(settings: Settings, token: str) -> tuple[str, dict[str, Any]]:
     try:
         header = jwt.get_unverified_header(token)
         algorithm = str(header.get("alg"))
@@ -98,4 +122,4 @@ def _verify(settings: Settings, token: str) -> dict[str, Any]:
         raise InvalidToken(type(exc).__name__) from None
     if not isinstance(claims.get("sub"), str) or not 0 < len(claims["sub"]) <= MAX_SUBJECT_CHARS:
         raise InvalidToken("sub must be a string of 1-200 characters")
-    return claims
+    return algorithm, claims

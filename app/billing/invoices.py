@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import Case
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app import clock
+from app import clock, metrics
 from app.audit.service import record
 from app.auth.subject import Subject
 from app.billing import repository
@@ -209,6 +209,7 @@ async def issue_invoice(
             msg("invoice.nothing_to_bill", from_month=data.from_month, to_month=data.to_month)
         )
     invoice.line_count, invoice.total_idr = int(count), int(total)
+    metrics.count_when_committed(session, metrics.INVOICE_LINES, invoice.line_count)
     invoice.due_on = await _earliest_due(session, invoice, program.id, months)
     # R23: the programme's credit notes pay for what they can of this invoice first (the
     # programme lock held above keeps two invoices from drawing on the same balance).

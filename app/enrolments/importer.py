@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import bindparam, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app import clock
+from app import clock, metrics
 from app.audit.service import record
 from app.auth.subject import Subject
 from app.db import copy_rows, new_id, utcnow
@@ -300,6 +300,9 @@ async def import_roster(
                 "committed_idr": tally.accepted_idr,
             },
         )
+    metrics.count_roster_rows(
+        session, accepted=tally.accepted, rejected=scan.rows - tally.accepted, dry_run=dry_run
+    )
     return ImportReport(
         dry_run=dry_run,
         total_rows=scan.rows,

@@ -186,3 +186,11 @@ class TestCreateClient:
                 region="3514",
                 scopes=frozenset({"claims:pay"}),
             )
+
+    async def test_an_unknown_region_is_refused_before_any_write(self, regions: list[str]) -> None:
+        with pytest.raises(service.InvalidClientDefinition, match="unknown region 9999"):
+            await make_client(client_id="pemda-9999", name="p", role=Role.pemda, region="9999")
+        with pytest.raises(service.InvalidClientDefinition, match="unknown region 9998"):
+            await make_client(
+                client_id="bpjs-x", name="b", role=Role.bpjs, regions=["3514", "9998"]
+            )

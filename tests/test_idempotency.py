@@ -1,0 +1,87 @@
+"""Idempotency records are honoured for IDEMPOTENCY_RETENTION_HOURS: a later retry runs
+afresh, and the purge deletes what has expired, in batches, and nothing else."""
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import func, update
+from sqlmodel import col, select
+
+from app.config import get_settings
+from app.db import database, utcnow
+from app.idempotency import IdempotencyRecord, delete_expired, retention_cutoff
+from tests.conftest import PEMDA_3514, auth
+from tests.factories import program_body
+
+pytestmark = pytest.mark.usefixtures("regions")
+
+RETENTION = timedelta(hours=get_settings().idempotency_retention_hours)
+
+
+async def backdate_records(ago: timedelta) -> None:
+    async with database.get_sessionmaker()() as session:
+        table = IdempotencyRecord.__table__  # type: ignore[attr-defined]
+        await session.exec(update(table).values(created_at=utcnow() - ago))
+        await session.commit()
+
+
+async def records() -> list[IdempotencyRecord]:
+    async with database.get_sessionmaker()() as session:
+        return list((await session.exec(select(IdempotencyRecord))).all())
+
+
+class TestRetention:
+    async def test_a_retry_within_the_retention_is_replayed(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        headers = auth(**PEMDA_3514) | {"Idempotency-Key": "late"}
+        first = await client.post("/v1/programs", json=program_body(), headers=headers)
+        await backdate_records(RETENTION - timedelta(minutes=1))
+        again = await client.post("/v1/programs", json=program_body(), headers=headers)
+        assert again.headers.get("idempotent-replayed") == "true"
+        assert again.json()["id"] == first.json()["id"]
+
+    async def test_a_retry_after_the_retention_runs_afresh(self, client: httpx.AsyncClient) -> None:
+        headers = auth(**PEMDA_3514) | {"Idempotency-Key": "late"}
+        first = await client.post("/v1/programs", json=program_body(), headers=headers)
+        await backdate_records(RETENTION + timedelta(minutes=1))
+        again = await client.post("/v1/programs", json=program_body(), headers=headers)
+        assert again.status_code == 201, again.text
+        assert "idempotent-replayed" not in again.headers
+        assert again.json()["id"] != first.json()["id"]
+        kept = await records()
+        assert len(kept) == 1 and kept[0].created_at > utcnow() - timedelta(minutes=1)
+
+
+class TestPurge:
+    async def test_deletes_expired_records_in_batches_and_keeps_the_rest(self) -> None:
+        now = utcnow()
+        async with database.get_sessionmaker()() as session:
+            for i in range(7):
+                session.add(
+                    IdempotencyRecord(
+                        actor="test-pemda",
+                        key=f"k{i}",
+                        request_hash="h",
+                        status_code=201,
+                        response_body={},
+                        created_at=now - RETENTION - timedelta(hours=1) if i < 5 else now,
+                    )
+                )
+            await session.commit()
+        batches = []
+        cutoff = retention_cutoff(get_settings())
+        while True:
+            async with database.get_sessionmaker()() as session:
+                batches.append(await delete_expired(session, cutoff, limit=2))
+                await session.commit()
+            if batches[-1] < 2:
+                break
+        assert batches == [2, 2, 1]
+        async with database.get_sessionmaker()() as session:
+            left = await session.exec(select(func.count()).select_from(IdempotencyRecord))
+            keys = await session.exec(
+                select(IdempotencyRecord.key).order_by(col(IdempotencyRecord.key))
+            )
+            assert left.one() == 2 and list(keys) == ["k5", "k6"]
