@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,9 @@ def _issue(args: argparse.Namespace) -> None:
         claims["region"] = args.region
     if regions is not None:
         claims["regions"] = regions
-    print(issue_token(settings, args.sub or f"cli-{role.value}", claims, args.ttl))
+    # A subject of its own unless asked: two tokens issued here never share idempotency keys.
+    sub = args.sub or f"cli-{role.value}-{secrets.token_hex(4)}"
+    print(issue_token(settings, sub, claims, args.ttl))
 
 
 async def _import_regions(text: str) -> None:

@@ -2,6 +2,7 @@
 `detail` in the request's language (English, or Bahasa Indonesia: app/i18n)."""
 
 import logging
+import socket
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any, ClassVar, Self
@@ -17,6 +18,7 @@ from pydantic import (
     field_validator,
 )
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import i18n
@@ -347,4 +349,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(DBAPIError, _database_error)
+    # The database out of reach (refused, unresolvable, timed out) or every pooled connection
+    # busy past DATABASE_POOL_TIMEOUT_SECONDS: the driver raises these outside DBAPIError.
+    for unreachable in (PoolTimeout, ConnectionError, socket.gaierror, TimeoutError):
+        app.add_exception_handler(unreachable, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -71,6 +71,7 @@ async def readyz() -> Readiness | JSONResponse:
             NotReady.code,
             NotReady.title,
             msg("health.unreachable"),
+            headers={"Retry-After": "5"},
         )
     head = head_revision()
     if current != head:

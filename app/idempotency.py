@@ -76,6 +76,15 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
+def owner_of(subject: Subject) -> str:
+    """Whose keys these are: the token's subject *and* what it may touch. Two tokens that
+    share a subject but not a role or territory (a pemda of 3575 signed with the subject of
+    a pemda of 3514) never see each other's answers."""
+    regions = ",".join(sorted(subject.regions)) if subject.regions is not None else "*"
+    identity = f"{subject.sub}\0{subject.role.value}\0{regions}"
+    return f"{subject.sub[:120]}#{hashlib.sha256(identity.encode()).hexdigest()[:64]}"
+
+
 class Idempotency:
     def __init__(self, request: Request, response: Response, key: str | None) -> None:
         self.request = request
@@ -103,7 +112,7 @@ class Idempotency:
         stored = (
             await session.exec(
                 select(IdempotencyRecord).where(
-                    IdempotencyRecord.actor == subject.sub, IdempotencyRecord.key == self.key
+                    IdempotencyRecord.actor == owner_of(subject), IdempotencyRecord.key == self.key
                 )
             )
         ).first()
@@ -127,7 +136,7 @@ class Idempotency:
             return  # nothing kept, and a large answer not copied for nothing
         session.add(
             IdempotencyRecord(
-                actor=subject.sub,
+                actor=owner_of(subject),
                 key=self.key,
                 request_hash=self.request_hash,
                 status_code=status_code,

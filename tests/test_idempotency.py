@@ -11,8 +11,8 @@ from sqlmodel import col, select
 from app.config import get_settings
 from app.db import database, utcnow
 from app.idempotency import IdempotencyRecord, delete_expired, retention_cutoff
-from tests.conftest import PEMDA_3514, auth
-from tests.factories import program_body
+from tests.conftest import PEMDA_3514, PEMDA_3575, auth
+from tests.factories import create_program, program_body, worker
 
 pytestmark = pytest.mark.usefixtures("regions")
 
@@ -85,3 +85,23 @@ class TestPurge:
                 select(IdempotencyRecord.key).order_by(col(IdempotencyRecord.key))
             )
             assert left.one() == 2 and list(keys) == ["k5", "k6"]
+
+
+class TestScope:
+    async def test_a_key_is_the_caller_territorys_not_the_subjects(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        """Both test pemda tokens carry the subject `test-pemda`: the 3575 one must not be
+        handed the answer the 3514 one got for the same key and body."""
+        program = await create_program(client, coverage_start="2026-01", coverage_end="2026-12")
+        path = f"/v1/programs/{program['id']}/enrolments"
+        body = {"worker": worker(7), "start_month": "2026-01"}
+        key = {"Idempotency-Key": "shared-key"}
+        first = await client.post(path, json=body, headers=auth(**PEMDA_3514) | key)
+        assert first.status_code == 201, first.text
+        other = await client.post(path, json=body, headers=auth(**PEMDA_3575) | key)
+        assert other.status_code == 404, other.text
+        assert "idempotent-replayed" not in other.headers
+        same = await client.post(path, json=body, headers=auth(**PEMDA_3514) | key)
+        assert same.headers.get("idempotent-replayed") == "true"
+        assert same.json()["id"] == first.json()["id"]

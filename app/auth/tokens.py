@@ -15,6 +15,7 @@ HS_ALGORITHM = "HS256"
 RS_ALGORITHM = "RS256"
 # python-jose accepts a token without `aud` or `exp` unless these are demanded.
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
+MAX_CLOCK_SKEW_SECONDS = 60
 
 
 class InvalidToken(Exception):
@@ -122,4 +123,12 @@ def _verify(settings: Settings, token: str) -> tuple[str, dict[str, Any]]:
         raise InvalidToken(type(exc).__name__) from None
     if not isinstance(claims.get("sub"), str) or not 0 < len(claims["sub"]) <= MAX_SUBJECT_CHARS:
         raise InvalidToken("sub must be a string of 1-200 characters")
+    # python-jose checks that `iat` is a number, not when: a token "issued" in the future
+    # (a forged or wrongly clocked issuer) is refused beyond a minute of clock skew.
+    try:
+        issued_at = float(claims["iat"])
+    except (TypeError, ValueError):
+        raise InvalidToken("iat must be a number") from None
+    if issued_at > time.time() + MAX_CLOCK_SKEW_SECONDS:
+        raise InvalidToken("iat in the future")
     return algorithm, claims

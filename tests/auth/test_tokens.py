@@ -116,6 +116,15 @@ class TestVerifyToken:
         with pytest.raises(InvalidToken):
             verify_token(settings, hs256(claims(iat=past, exp=past + 60), SECRET.encode()))
 
+    def test_issued_in_the_future_is_refused(self, settings: Settings) -> None:
+        later = int(time.time()) + 10 * 365 * 86_400
+        with pytest.raises(InvalidToken, match="future"):
+            verify_token(settings, hs256(claims(iat=later, exp=later + 60), SECRET.encode()))
+
+    def test_a_clock_a_few_seconds_ahead_is_tolerated(self, settings: Settings) -> None:
+        ahead = int(time.time()) + 30
+        assert verify_token(settings, hs256(claims(iat=ahead), SECRET.encode()))["sub"]
+
     def test_wrong_issuer_is_refused(self, settings: Settings) -> None:
         with pytest.raises(InvalidToken):
             verify_token(settings, hs256(claims(iss="someone-else"), SECRET.encode()))
