@@ -67,7 +67,11 @@ async def lookup(session: AsyncSession, subject: Subject, nik: str, day: date) -
         None,
     )
     covers = chains.by_nik[nik] if enrolment is not None else []
-    coverage = coverage_on(day, covers, chains.died.get(nik))
+    # A death is told only to who may know it: a caller whose territory holds the person's
+    # enrolment, or a national one. A region asking about someone else's member learns
+    # nothing — `not_covered`, as for a NIK nobody knows.
+    died = chains.died.get(nik) if enrolment is not None or subject.regions is None else None
+    coverage = coverage_on(day, covers, died)
     return CoveragePublic(
         status=coverage.status,
         covered=coverage.covered,

@@ -345,6 +345,11 @@ class TestApprovalEffects:
         ) == ("terminated", "2026-07", "deceased")
         status = await client.get("/v1/coverage", params={"nik": nik}, headers=auth("service"))
         assert status.json()["status"] == "deceased"
+        own = await client.get("/v1/coverage", params={"nik": nik}, headers=auth(**PEMDA_3514))
+        assert own.json()["status"] == "deceased"
+        # Another region learns nothing of a death it holds no enrolment for.
+        other = await client.get("/v1/coverage", params={"nik": nik}, headers=auth(**PEMDA_3575))
+        assert (other.json()["status"], other.json()["region_code"]) == ("not_covered", None)
         kota = await create_program(client, "3575", coverage_start="2026-08")
         again = await client.post(
             f"/v1/programs/{kota['id']}/enrolments",
