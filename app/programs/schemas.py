@@ -2,7 +2,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from app import examples
 from app.months import Month
@@ -111,8 +118,18 @@ class ProgramUpdate(BaseModel):
     name: Name | None = None
     budget_idr: Rupiah | None = None
     target_workers: int | None = Field(default=None, ge=0, le=10_000_000)
-    max_workers: int | None = Field(default=None, ge=1, le=10_000_000)
+    max_workers: int | None = Field(
+        default=None, ge=1, le=10_000_000, description="`null` removes the cap"
+    )
     status: Literal["closed", "open"] | None = None
+
+    @field_validator("name", "budget_idr", "target_workers", "status")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out means "unchanged"; null would blank a value the programme must have.
+        if value is None:
+            raise ValueError("may be left out, but not null")
+        return value
 
 
 class BudgetFigures(BaseModel):

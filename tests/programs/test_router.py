@@ -139,6 +139,25 @@ class TestUpdateProgram:
             "program.close",
         ]
 
+    @pytest.mark.parametrize("field", ["name", "budget_idr", "target_workers", "status"])
+    async def test_null_for_a_value_the_programme_must_have_is_422_naming_it(
+        self, client: httpx.AsyncClient, field: str
+    ) -> None:
+        program = await create_program(client)
+        response = await client.patch(
+            f"/v1/programs/{program['id']}", json={field: None}, headers=auth(**PEMDA_3514)
+        )
+        body = assert_problem(response, 422, "VALIDATION_FAILED")
+        assert [e["loc"] for e in body["errors"]] == [["body", field]]
+
+    async def test_null_max_workers_removes_the_cap(self, client: httpx.AsyncClient) -> None:
+        program = await create_program(client, max_workers=10)
+        response = await client.patch(
+            f"/v1/programs/{program['id']}", json={"max_workers": None}, headers=auth(**PEMDA_3514)
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["max_workers"] is None
+
     async def test_another_region_gets_404(self, client: httpx.AsyncClient) -> None:
         program = await create_program(client)
         response = await client.patch(
