@@ -129,15 +129,12 @@ LOCATION = {
 
 def _problem_responses(document: dict[str, Any]) -> dict[str, Any]:
     """Error responses are documented as problem+json, request validation included, each
-    with the codes the operation can answer; every 201 has its `Location` header."""
-    problem = {"$ref": "#/components/schemas/Problem"}
+    with the codes the operation can answer (`document_problems`); every 201 has its
+    `Location` header."""
     for path in document.get("paths", {}).values():
         for operation in path.values():
-            for status, response in operation.get("responses", {}).items():
-                if status.isdigit() and int(status) >= 400:
-                    response["content"] = {"application/problem+json": {"schema": problem}}
-                if status == "201":
-                    response.setdefault("headers", {})["Location"] = LOCATION
+            if "201" in operation.get("responses", {}):
+                operation["responses"]["201"].setdefault("headers", {})["Location"] = LOCATION
     document_problems(document, app.routes)
     restore_examples(document, app.routes)
     schemas = document.get("components", {}).get("schemas", {})
