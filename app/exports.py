@@ -19,6 +19,8 @@ from typing import Any
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
 
+from app.negotiation import weight
+
 Row = Sequence[Any]
 Batches = AsyncIterator[list[Row]]
 
@@ -35,17 +37,6 @@ class FileFormat(StrEnum):
 _FILE_TYPES = frozenset(f.value for f in FileFormat)
 
 
-def _quality(params: list[str]) -> float:
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip() == "q":
-            try:
-                return float(value)
-            except ValueError:
-                return 0.0
-    return 1.0
-
-
 def negotiate(accept: str | None) -> FileFormat | None:
     """The file format `Accept` prefers (highest quality, then the first listed), or None
     for JSON, the default. Wildcards and other types ask for nothing in particular: JSON."""
@@ -58,7 +49,7 @@ def negotiate(accept: str | None) -> FileFormat | None:
             offered = FileFormat(media_type)
         else:
             continue
-        quality = _quality(params)
+        quality = weight(params)
         if quality > 0:
             offers.append((quality, -index, offered))
     return max(offers, key=lambda offer: offer[:2])[2] if offers else None

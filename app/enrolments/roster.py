@@ -9,7 +9,6 @@ import logging
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from fastapi import Request
@@ -18,6 +17,7 @@ from starlette.datastructures import UploadFile
 
 from app.enrolments.roster_values import ACCEPTED, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from app.errors import DomainError, PayloadTooLarge, UnsupportedMediaType
+from app.exports import FileFormat
 from app.i18n import msg
 from app.programs.costing import Occupation
 from app.workers import nik as nik_rules
@@ -29,11 +29,6 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
 XLSX_READER = Path(__file__).with_name("xlsx_reader.py")
 XLSX_MEMORY_BYTES = 1 << 30  # for the reading process: far beyond any workbook under the limit
 XLSX_SECONDS = 120
-
-
-class RosterFormat(StrEnum):
-    csv = "text/csv"
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 FORM = "multipart/form-data"
@@ -56,12 +51,12 @@ REQUEST_BODY = {  # OpenAPI: the import's body, which FastAPI cannot infer from 
     + ", ".join(o.value for o in Occupation)
     + ". `GET …/enrolments/import/template` gives a file to fill in.",
     "content": {
-        RosterFormat.csv.value: {
+        FileFormat.csv.value: {
             "schema": {"type": "string"},
             "example": ",".join(REQUIRED_COLUMNS)
             + "\n3514011708900001,Budi Santoso,17/08/1990,L,3514,petani\n",
         },
-        RosterFormat.xlsx.value: {"schema": {"type": "string", "format": "binary"}},
+        FileFormat.xlsx.value: {"schema": {"type": "string", "format": "binary"}},
         FORM: {
             "schema": {
                 "type": "object",
@@ -97,7 +92,7 @@ class TooManyRows(PayloadTooLarge):
 
 @dataclass(frozen=True)
 class RosterFile:
-    format: RosterFormat
+    format: FileFormat
     content: bytes
     from_form: bool = False  # the bytes are a form's file, not the request body
 
@@ -106,32 +101,32 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-def _file_format(upload: UploadFile, content: bytes) -> RosterFormat:
+def _file_format(upload: UploadFile, content: bytes) -> FileFormat:
     """A form's file is a workbook when it is a ZIP archive or says it is an .xlsx; browsers
     label a .csv file in many ways (`application/vnd.ms-excel` on Windows), so else CSV."""
     if (
         content.startswith(ZIP_SIGNATURE)
         or (upload.filename or "").lower().endswith(".xlsx")
-        or (upload.content_type or "").lower().startswith(RosterFormat.xlsx.value)
+        or (upload.content_type or "").lower().startswith(FileFormat.xlsx.value)
     ):
-        return RosterFormat.xlsx
-    return RosterFormat.csv
+        return FileFormat.xlsx
+    return FileFormat.csv
 
 
 async def received(request: Request) -> RosterFile:
     """The roster of the request: the body of a `text/csv` or .xlsx request, or the `file`
     field of a form (what generated clients and Swagger UI's "Choose file" send)."""
     media_type = _media_type(request)
-    if media_type == RosterFormat.csv.value:
-        return RosterFile(RosterFormat.csv, await request.body())
-    if media_type == RosterFormat.xlsx.value:
-        return RosterFile(RosterFormat.xlsx, await request.body())
+    if media_type == FileFormat.csv.value:
+        return RosterFile(FileFormat.csv, await request.body())
+    if media_type == FileFormat.xlsx.value:
+        return RosterFile(FileFormat.xlsx, await request.body())
     if media_type != FORM:
         raise UnsupportedMediaType(
             msg(
                 "roster.media_type",
-                csv=RosterFormat.csv.value,
-                xlsx=RosterFormat.xlsx.value,
+                csv=FileFormat.csv.value,
+                xlsx=FileFormat.xlsx.value,
                 form=FORM,
             )
         )
@@ -153,7 +148,7 @@ def _decode(body: bytes, invalid: type[InvalidRoster]) -> str:
     except UnicodeDecodeError:
         detail = msg("roster.not_utf8")
         if body.startswith(ZIP_SIGNATURE):
-            detail = msg("roster.not_utf8.xlsx", xlsx=RosterFormat.xlsx.value)
+            detail = msg("roster.not_utf8.xlsx", xlsx=FileFormat.xlsx.value)
         elif body.startswith(OLE_SIGNATURE):
             detail = msg("roster.not_utf8.xls")
         raise invalid(detail) from None
@@ -262,7 +257,7 @@ async def _xlsx_as_csv(workbook: bytes, max_rows: int) -> bytes:
 async def scan(roster: RosterFile, max_rows: int) -> Scan:
     """Read the whole file once (CPU work: in a thread, or for a workbook in a process of
     its own, so that the event loop keeps answering other requests meanwhile)."""
-    if roster.format is RosterFormat.xlsx:
+    if roster.format is FileFormat.xlsx:
         text = await _xlsx_as_csv(roster.content, max_rows)
         return await asyncio.to_thread(scan_text, text, max_rows, InvalidXlsx)
     return await asyncio.to_thread(scan_text, roster.content, max_rows, InvalidCsv)

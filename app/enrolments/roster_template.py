@@ -9,8 +9,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from app.enrolments.roster import RosterFormat
 from app.enrolments.roster_values import ACCEPTED, COLUMNS, REQUIRED_COLUMNS
+from app.exports import FileFormat
 from app.programs.models import Program
 
 TEXT_COLUMNS = ("nik", "kk_number", "phone")  # digits that are not numbers: no 3.5e15, no lost 0
@@ -90,19 +90,19 @@ def template_xlsx(program: Program, today: date) -> bytes:
     return out.getvalue()
 
 
-TEMPLATES = {RosterFormat.csv: template_csv, RosterFormat.xlsx: template_xlsx}
+TEMPLATES = {FileFormat.csv: template_csv, FileFormat.xlsx: template_xlsx}
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The template, as an attachment: CSV by default; with `Accept: "
-        f"{RosterFormat.xlsx.value}` a workbook whose first sheet is the roster (NIK, KK and "
+        f"{FileFormat.xlsx.value}` a workbook whose first sheet is the roster (NIK, KK and "
         "phone columns kept as text) and whose second lists what each column accepts.",
         "content": {
-            RosterFormat.csv.value: {
+            FileFormat.csv.value: {
                 "schema": {"type": "string"},
                 "example": _csv(example_row("3514", 40, date(2026, 1, 5))),
             },
-            RosterFormat.xlsx.value: {"schema": {"type": "string", "format": "binary"}},
+            FileFormat.xlsx.value: {"schema": {"type": "string", "format": "binary"}},
         },
     }
 }

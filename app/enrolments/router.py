@@ -45,7 +45,7 @@ from app.errors import (
     UnsupportedMediaType,
     error_responses,
 )
-from app.exports import file_responses, negotiate
+from app.exports import FileFormat, file_responses, negotiate
 from app.idempotency import IdempotencyDep
 from app.months import Month
 from app.pagination import Page, PageParams, page_params
@@ -186,9 +186,7 @@ async def get_import_template(
 ) -> Response:
     """The programme's roster template: every column and one example row, as CSV or .xlsx."""
     program = await get_program(session, subject, program_id)
-    file_format = roster.RosterFormat.csv
-    if accept is not None and roster.RosterFormat.xlsx.value in accept.lower():
-        file_format = roster.RosterFormat.xlsx
+    file_format = negotiate(accept) or FileFormat.csv  # the export's rule; JSON means CSV here
     content = await asyncio.to_thread(
         roster_template.TEMPLATES[file_format], program, clock.today()
     )

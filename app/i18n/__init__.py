@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from app.i18n.catalogue import MESSAGES, TITLES
+from app.negotiation import weight
 
 
 class Language(StrEnum):
@@ -38,17 +39,6 @@ _JOINERS = {
 }
 
 
-def _quality(params: list[str]) -> float:
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "q":
-            try:
-                return min(max(float(value), 0.0), 1.0)
-            except ValueError:
-                return 0.0
-    return 1.0
-
-
 @lru_cache(maxsize=256)
 def negotiate(accept_language: str | None) -> Language:
     """RFC 9110 §12.5.4: the supported language with the highest weight, the first listed on
@@ -59,7 +49,7 @@ def negotiate(accept_language: str | None) -> Language:
         language = _BY_SUBTAG.get(tag.strip().lower().partition("-")[0])
         if language is None:
             continue
-        quality = _quality(params)
+        quality = weight(params)
         if quality > best_quality:
             best, best_quality = language, quality
     return best

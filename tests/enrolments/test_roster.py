@@ -331,6 +331,23 @@ class TestTemplate:
         assert_problem(await client.get(url, headers=reader), 403)
         assert_problem(await client.get(url, headers=auth(**PEMDA_3575)), 404, "PROGRAM_NOT_FOUND")
 
+    @pytest.mark.parametrize(
+        ("accept", "media_type"),
+        [
+            ("*/*", "text/csv"),
+            ("application/json", "text/csv"),
+            (f"text/csv;q=0.5, {XLSX}", XLSX),
+            (f"{XLSX};q=0, text/csv", "text/csv"),
+        ],
+    )
+    async def test_accept_is_weighed_as_for_exports(
+        self, client: httpx.AsyncClient, accept: str, media_type: str
+    ) -> None:
+        program = await create_program(client)
+        response = await client.get(template_url(program), headers=PEMDA | {"accept": accept})
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith(media_type)
+
     async def test_csv_template_imports_as_it_is(self, client: httpx.AsyncClient) -> None:
         program = await create_program(client)
         response = await client.get(template_url(program), headers=PEMDA)
