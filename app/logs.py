@@ -1,4 +1,5 @@
-"""Logs as one JSON object a line (LOG_FORMAT=json) for log collectors, masked like every log.
+"""Logs as uvicorn's text lines or as one JSON object a line (LOG_FORMAT=json) for log
+collectors; every line masked (no NIK, whatever its spelling) before it is written.
 
 A small formatter of our own rather than python-json-logger: the fields are fixed (time,
 level, logger, message, request_id, then the record's extra fields), every value must be
@@ -6,16 +7,13 @@ masked before it is serialised, and the request id comes from the request's cont
 
 import json
 import logging
-import re
 from datetime import UTC, datetime
 from typing import Any
 
+from uvicorn.logging import DefaultFormatter
+
 from app.config import LogFormat, Settings
 from app.observability import mask_digits, request_id
-
-# Whatever mask_digits masks (16 digits, single spaces, dots, dashes or `%20` between them)
-# lies in a run of at least 16 of these characters that starts with a digit.
-_MAYBE_MASKED = re.compile(r"\d[\d .%-]{15}")
 
 # What every LogRecord carries; anything else on a record came as `extra=`. uvicorn adds
 # `color_message` (its message with terminal colours) to its own records.
@@ -47,6 +45,8 @@ def _scrubbed(value: Any) -> Any:
 
 
 class JsonFormatter(logging.Formatter):
+    masks_lines = True  # install_log_masking leaves it as it is
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC)
@@ -68,41 +68,57 @@ class JsonFormatter(logging.Formatter):
             line = json.dumps(entry, default=str)
         except TypeError:  # an extra field with keys JSON cannot hold: written as text
             return json.dumps(_scrubbed(entry))
-        # Most lines hold nothing to mask: one quick look at the whole line instead of the
-        # mask's pattern on every value. JSON escapes non-ASCII (`\\u…`), digits of other
-        # scripts too, so such lines are always masked value by value.
-        if "\\u" not in line and not _MAYBE_MASKED.search(line):
+        # Most lines hold nothing to mask: one look at the whole line instead of one on every
+        # value. JSON escapes non-ASCII (`\\u…`), digits of other scripts too, so such lines
+        # are always masked value by value.
+        if "\\u" not in line and mask_digits(line) == line:
             return line
         return json.dumps(_scrubbed(entry))
 
 
-# Everything, uvicorn's own loggers included, goes through the root logger's one handler, on
-# standard error (standard output stays the CLI's: `demo` prints its credentials there).
-JSON_LOG_CONFIG: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": JsonFormatter}},
-    "handlers": {
-        "stderr": {
-            "class": "logging.StreamHandler",
-            "formatter": "json",
-            "stream": "ext://sys.stderr",
-        }
-    },
-    "loggers": {
-        "uvicorn": {"level": "INFO", "handlers": [], "propagate": True},
-        "uvicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
-        "uvicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
-        "alembic": {"level": "WARNING"},  # its plugins announce themselves when imported
-    },
-    "root": {"level": "INFO", "handlers": ["stderr"]},
-}
+class TextFormatter(DefaultFormatter):
+    """uvicorn's own text lines (`INFO:     …`), masked as a whole: tracebacks included."""
+
+    masks_lines = True  # install_log_masking leaves it as it is
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_digits(super().format(record))
+
+
+def _log_config(formatter: dict[str, Any]) -> dict[str, Any]:
+    """Everything, uvicorn's own loggers included, goes through the root logger's one handler,
+    on standard error (standard output stays the CLI's: `demo` prints its credentials there).
+    uvicorn's access line is not among them: the app writes its own (app.access)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"line": formatter},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "line",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "uvicorn": {"level": "INFO", "handlers": [], "propagate": True},
+            "uvicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
+            "uvicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
+            "alembic": {"level": "WARNING"},  # its plugins announce themselves when imported
+        },
+        "root": {"level": "INFO", "handlers": ["stderr"]},
+    }
+
+
+JSON_LOG_CONFIG = _log_config({"()": JsonFormatter})
+TEXT_LOG_CONFIG = _log_config(
+    {"()": TextFormatter, "fmt": "%(levelprefix)s %(message)s", "use_colors": None}
+)
 
 
 def uvicorn_logging(settings: Settings) -> dict[str, Any]:
-    """uvicorn.run's logging options. Text: uvicorn's own, as always. JSON: the format above,
-    and uvicorn's access line replaced by the app's (app.access), which knows the route
-    template and the request id."""
-    if settings.log_format is LogFormat.text:
-        return {}
-    return {"log_config": JSON_LOG_CONFIG, "access_log": False}
+    """uvicorn.run's logging options: the format chosen, every line masked, and the app's
+    access line (by route template, with the request id, without query values) in place of
+    uvicorn's (which writes the query string as it came)."""
+    config = JSON_LOG_CONFIG if settings.log_format is LogFormat.json else TEXT_LOG_CONFIG
+    return {"log_config": config, "access_log": False}

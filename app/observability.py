@@ -6,6 +6,7 @@ import re
 import uuid
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,17 +22,37 @@ REQUEST_ID_HEADER = "x-request-id"
 ACCEPT_LANGUAGE = b"accept-language"
 CONTENT_LANGUAGE = b"content-language"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-# Any run of 16 digits may be a NIK (or a KK number), also when written with spaces, dots,
-# dashes or URL-encoded spaces between them: logs keep only its last four digits.
-_SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d(?:(?:[ .\-]|%20)?\d){15}(?!\d)")
+# Any run of 16 digits may be a NIK (or a KK number), however it is spelled: with up to three
+# separators between digits (spaces, dots, dashes, `+`, `_`, `/`), percent-encoded or not
+# (`%2E`, `%33` for 3). Logs keep its last four digits. Colons and commas do not separate: a
+# timestamp (`2026-11-23 16:11:05,123`) is no NIK.
+_SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d(?:[\s.+_/\-]{0,3}\d){15}(?!\d)")
+_PERCENT_DECODINGS = 3  # `%25` is `%`: a value encoded twice or thrice is decoded as often
 
 
 def _mask_match(match: re.Match[str]) -> str:
     return "*" * 12 + re.sub(r"\D", "", match.group())[-4:]
 
 
+def _decoded(text: str) -> str:
+    for _ in range(_PERCENT_DECODINGS):
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
 def mask_digits(text: str) -> str:
-    return _SIXTEEN_DIGITS.sub(_mask_match, text)
+    """The text with every NIK masked. Text holding percent-escapes is looked at decoded, and
+    written decoded only when it held a NIK (else exactly as it came)."""
+    masked = _SIXTEEN_DIGITS.sub(_mask_match, text)
+    if "%" not in masked:
+        return masked
+    decoded = _decoded(masked)
+    if _SIXTEEN_DIGITS.search(decoded) is None:
+        return masked
+    return _SIXTEEN_DIGITS.sub(_mask_match, decoded)
 
 
 def _request_id(incoming: str) -> str:
@@ -45,29 +66,36 @@ def _request_id(incoming: str) -> str:
     return rid
 
 
-def _masked(value: Any) -> Any:
-    return mask_digits(value) if isinstance(value, str) else value
+class MaskingFormatter(logging.Formatter):
+    """Another formatter's line, masked as a whole: what a filter cannot reach (a traceback,
+    an exception's text, a field a formatter adds) is masked too."""
+
+    def __init__(self, inner: logging.Formatter | None = None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_digits(self.inner.format(record))
 
 
-class MaskNikFilter(logging.Filter):
-    """Masks the message and each argument in place, so that formatters that read the
-    arguments themselves (uvicorn's access log does) keep working."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = _masked(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(_masked(a) for a in record.args)
-        elif isinstance(record.args, dict):
-            record.args = {k: _masked(v) for k, v in record.args.items()}
-        return True
+def masks_its_lines(formatter: logging.Formatter | None) -> bool:
+    return getattr(formatter, "masks_lines", False) or isinstance(formatter, MaskingFormatter)
 
 
 def install_log_masking() -> None:
-    mask = MaskNikFilter()
-    for name in ("", "uvicorn", "uvicorn.access", "uvicorn.error", "app"):
-        logging.getLogger(name).addFilter(mask)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(mask)
+    """Every handler of every logger masks what it writes, whoever configured it (the CLI's
+    `serve` does through its own formatters; a plain `uvicorn app.main:app` or a process
+    manager's configuration does not). Handlers, not loggers: a record logged on a child
+    logger (`app.enrolments.service`) passes through its ancestors' handlers but not through
+    their filters."""
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in list(logging.root.manager.loggerDict.values())
+        if isinstance(logger, logging.Logger)
+    ]
+    for handler in {handler for logger in loggers for handler in logger.handlers}:
+        if not masks_its_lines(handler.formatter):
+            handler.setFormatter(MaskingFormatter(handler.formatter))
 
 
 class RequestContextMiddleware:

@@ -23,16 +23,21 @@ class DemoService:
     url: str
     client_id: str  # pemda-3514's, from the demo's printed credentials
     client_secret: str
+    tokens: dict[str, str]  # the demo's printed tokens by client id (`pemda-3514`, `mobile-app` …)
 
 
 @contextmanager
-def demo_service(database: Path) -> Iterator[DemoService]:
+def demo_service(
+    database: Path, log_path: Path | None = None, **settings: str
+) -> Iterator[DemoService]:
+    """The demo's service; its log in `log_path` (complete once the block has ended) when
+    given, with `settings` (LOG_FORMAT …) over the demo's environment."""
     env = {
         "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
         "APP_ENV": "development",
         "APP_TODAY": DEFAULT_TODAY.isoformat(),
         "WEB_CONCURRENCY": "1",
-    }
+    } | settings
     demo = subprocess.run(
         [sys.executable, "-m", "app", "demo", "--no-serve"],
         env=os.environ | env,
@@ -45,5 +50,9 @@ def demo_service(database: Path) -> Iterator[DemoService]:
     assert demo.returncode == 0, f"python -m app demo --no-serve:\n{demo.stderr}"
     credentials = re.search(r"client_id=(pemda-3514) client_secret=(\S+)", demo.stdout)
     assert credentials, demo.stdout
-    with serve(["-m", "app", "serve"], env, "/healthz") as server:
-        yield DemoService(server.url, credentials[1], credentials[2])
+    tokens = {
+        client.lower().replace("_", "-"): token
+        for client, token in re.findall(r"export TOKEN_(\w+)=(\S+)", demo.stdout)
+    }
+    with serve(["-m", "app", "serve"], env, "/healthz", log_path) as server:
+        yield DemoService(server.url, credentials[1], credentials[2], tokens)

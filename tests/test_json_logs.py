@@ -4,11 +4,7 @@ from the formatter up to a real `python -m app serve` (and its workers' shared m
 
 import json
 import logging
-import os
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,10 +16,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app.cli import migrate
 from app.config import LogFormat, Settings, get_settings
-from app.logs import JSON_LOG_CONFIG, JsonFormatter, uvicorn_logging
+from app.logs import JSON_LOG_CONFIG, TEXT_LOG_CONFIG, JsonFormatter, TextFormatter, uvicorn_logging
 from app.main import create_app
 from app.observability import mask_digits, request_id
-from tests.benchmarks.load import free_port
+from tests.benchmarks.load import serve
 from tests.conftest import PEMDA_3514, auth
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,12 +100,24 @@ class TestFormatter:
         assert entry["by_pair"] == {"(1, 2)": MASKED}
         assert entry["at"] == "<class 'object'>"
 
-    def test_text_logs_stay_uvicorns_own(self) -> None:
-        assert uvicorn_logging(Settings(log_format=LogFormat.text)) == {}
+    def test_either_format_replaces_uvicorns_access_line_and_masks_every_line(self) -> None:
+        assert uvicorn_logging(Settings(log_format=LogFormat.text)) == {
+            "log_config": TEXT_LOG_CONFIG,
+            "access_log": False,
+        }
         assert uvicorn_logging(Settings(log_format=LogFormat.json)) == {
             "log_config": JSON_LOG_CONFIG,
             "access_log": False,
         }
+        try:
+            raise ValueError(f"no worker {NIK}")
+        except ValueError:
+            record = logging.getLogger("test.text").makeRecord(
+                "test.text", logging.ERROR, __file__, 1, "kk %s", (NIK,), sys.exc_info()
+            )
+        line = TextFormatter("%(levelprefix)s %(message)s", use_colors=False).format(record)
+        assert line.startswith(f"ERROR:    kk {MASKED}")
+        assert f"ValueError: no worker {MASKED}" in line
 
 
 @pytest.fixture
@@ -134,7 +142,28 @@ async def test_each_request_has_one_access_line_by_route_template(
     route = "/v1/workers/{worker_id}"  # 422: `x` is no query parameter of it
     assert (entry["method"], entry["route"], entry["status"]) == ("GET", route, 422)
     assert isinstance(entry["duration_ms"], float)
-    assert entry["path"] == f"/v1/workers/{MASKED}?x=1"
+    assert entry["path"] == route + "?x"  # the template and the parameters' names only
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/v1/coverage?on=2026-01-05&nik=3514+0941+0890+0001&nik=2", "/v1/coverage?nik&on"),
+        ("/v1/workers?nik=%33%35%31%34094108900001&limit=5", "/v1/workers?limit&nik"),
+        ("/no/such/page?q=1", "/no/such/page?q"),
+        ("/no/such/3514%2E0941%2E0890%2E0001", "/no/such/####.####.####.####"),
+        ("/v1/coverage?%6Eik=1&a%20b=2", "/v1/coverage?a%20b&nik"),
+    ],
+)
+async def test_the_access_line_writes_no_value_of_the_path_or_query(
+    json_app: Any, caplog: pytest.LogCaptureFixture, path: str, logged: str
+) -> None:
+    transport = httpx.ASGITransport(app=json_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        with caplog.at_level(logging.INFO, logger="app.access"):
+            await http.get(path)
+    [record] = [r for r in caplog.records if r.name == "app.access"]
+    assert formatted(record)["path"] == logged
 
 
 async def test_a_request_id_that_looks_like_a_nik_is_replaced(client: httpx.AsyncClient) -> None:
@@ -143,45 +172,17 @@ async def test_a_request_id_that_looks_like_a_nik_is_replaced(client: httpx.Asyn
     assert_no_nik(response.headers["x-request-id"])
 
 
-def _ready(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 @contextmanager
 def served(tmp_path: Path, workers: int = 1, **env: str) -> Iterator[tuple[str, Path]]:
     """`python -m app serve` on a fresh migrated SQLite database; yields its address and the
     file its standard output and error go to, complete once the block has ended."""
     database = f"sqlite+aiosqlite:///{tmp_path}/served.db"
     migrate(database)
-    port = free_port()
-    log = tmp_path / "served.log"
     settings = {"DATABASE_URL": database, "APP_ENV": "development", "METRICS_ENABLED": "true"}
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 (this interpreter, fixed arguments)
-            [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)],
-            env=os.environ | settings | env,
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while not _ready(url):
-                assert process.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.1)
-            yield url, log
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    log = tmp_path / "served.log"
+    argv = ["-m", "app", "serve", "--workers", str(workers)]
+    with serve(argv, settings | env, "/readyz", log) as server:
+        yield server.url, log
 
 
 def test_a_served_process_logs_json_lines_and_never_a_nik(tmp_path: Path) -> None:
@@ -214,10 +215,10 @@ def test_a_served_process_logs_json_lines_and_never_a_nik(tmp_path: Path) -> Non
     assert not [e for e in lines if e["logger"] == "uvicorn.access"]  # one line a request
     by_route = {(e["method"], e["route"], e["status"]): e for e in access}
     worker = by_route["GET", "/v1/workers/{worker_id}", 422]
-    assert worker["path"] == f"/v1/workers/{MASKED}"
+    assert worker["path"] == "/v1/workers/{worker_id}"
     assert worker["request_id"] == in_path.headers["x-request-id"]
     assert worker["duration_ms"] >= 0
-    assert by_route["GET", "/v1/coverage", 200]["path"].startswith(f"/v1/coverage?nik={MASKED}")
+    assert by_route["GET", "/v1/coverage", 200]["path"] == "/v1/coverage?nik&on"
     assert by_route["POST", "/v1/eligibility-checks", 422]["request_id"] != NIK
     # The same server's metrics: the template, never the NIK of the path.
     assert 'route="/v1/workers/{worker_id}",status="422"' in scraped

@@ -14,6 +14,7 @@ from app.auth.subject import Subject
 from app.billing import invoices, payments, repository, service
 from app.billing.models import InvoiceStatus, Payment, PaymentStatus
 from app.billing.schemas import (
+    CoverageCheck,
     CoveragePublic,
     CreditNotePublic,
     InvoiceCreate,
@@ -23,7 +24,7 @@ from app.billing.schemas import (
     PaymentPublic,
     PaymentReject,
 )
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.errors import IdempotencyConflict, InvalidState, Unprocessable, error_responses
 from app.exports import text_cell
 from app.i18n import msg
@@ -301,5 +302,22 @@ async def get_coverage(
     nik: Annotated[str, Query(min_length=1, max_length=32, description="16-digit NIK")],
     on: Annotated[date | None, Query(description="Default: today (Asia/Jakarta)")] = None,
 ) -> CoveragePublic:
-    """Is this NIK covered on this day? An unknown NIK is `not_covered`, never 404."""
+    """Is this NIK covered on this day? An unknown NIK is `not_covered`, never 404.
+
+    The NIK travels in the URL, which proxies and web servers on the way write to their logs:
+    integrations use `POST /v1/coverage-checks`, which takes it in the body."""
     return await service.lookup(session, subject, nik, on or clock.today())
+
+
+@coverage_router.post(
+    "/v1/coverage-checks",
+    response_model=CoveragePublic,
+    responses=error_responses(*AUTH_ERRORS, service.NikInvalid),
+)
+async def check_coverage(
+    body: CoverageCheck, subject: CoverageReader, session: ReadSessionDep
+) -> CoveragePublic:
+    """Is this NIK covered on this day? As `GET /v1/coverage`, with the NIK in the body: the
+    way for integrations, since a body stays out of the logs of every proxy on the way.
+    Nothing is stored; an unknown NIK is `not_covered`, never 404."""
+    return await service.lookup(session, subject, body.nik, body.on or clock.today())

@@ -247,6 +247,18 @@ class CreditNotePublic(BaseModel):
     issued_at: datetime
 
 
+class CoverageCheck(BaseModel):
+    """A NIK look-up with the NIK in the body, where no proxy's or server's log writes it."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"nik": examples.MEMBER_NIK, "on": "2026-03-02"}]},
+    )
+
+    nik: str = Field(min_length=1, max_length=32, description="16-digit NIK")
+    on: date | None = Field(default=None, description="Default: today (Asia/Jakarta)")
+
+
 class CoveragePublic(BaseModel):
     """What other systems learn: no more than this."""
 

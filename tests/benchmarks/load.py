@@ -37,10 +37,15 @@ class Server:
 
 
 @contextmanager
-def serve(argv: list[str], env: dict[str, str], ready_path: str) -> Iterator[Server]:
-    """Run a server on a free loopback port until the block ends; its log goes to a file."""
+def serve(
+    argv: list[str], env: dict[str, str], ready_path: str, log_path: Path | None = None
+) -> Iterator[Server]:
+    """Run a server on a free loopback port until the block ends. Its standard output and
+    error go to `log_path`, kept and complete once the block has ended; else to a file of its
+    own, deleted then."""
     port = free_port()
-    log = open(ROOT / f".benchmark-{port}.log", "wb")  # noqa: SIM115 (closed below)
+    keep = log_path is not None
+    log = open(log_path or ROOT / f".benchmark-{port}.log", "wb")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, *argv, "--host", "127.0.0.1", "--port", str(port)],
         env=os.environ | env,
@@ -70,7 +75,8 @@ def serve(argv: list[str], env: dict[str, str], ready_path: str) -> Iterator[Ser
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
-        Path(log.name).unlink(missing_ok=True)
+        if not keep:
+            Path(log.name).unlink(missing_ok=True)
 
 
 def service_argv(workers: int = 1) -> list[str]:

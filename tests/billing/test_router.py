@@ -434,6 +434,39 @@ class TestCoverageLookup:
         assert near.json()["region_code"] == "3514"
 
 
+class TestCoverageChecks:
+    """POST /v1/coverage-checks: the look-up with the NIK in the body, the same answers."""
+
+    async def test_answers_as_the_get_for_every_caller(self, client: httpx.AsyncClient) -> None:
+        await active_workers(client, 1)
+        nik = worker(1)["nik"]
+        for headers in (auth("service"), BPJS, auth("bpjs", regions=["6409"])):
+            for on in (None, "2026-01-20", "2025-06-01"):
+                params = {"nik": nik} | ({"on": on} if on else {})
+                got = await client.get("/v1/coverage", params=params, headers=headers)
+                posted = await client.post("/v1/coverage-checks", json=params, headers=headers)
+                assert (posted.status_code, posted.json()) == (200, got.json())
+        spelled = await client.post(
+            "/v1/coverage-checks", json={"nik": nik[:4] + " " + nik[4:]}, headers=BPJS
+        )
+        assert spelled.json()["region_code"] == "3514"
+
+    async def test_refusals(self, client: httpx.AsyncClient) -> None:
+        url = "/v1/coverage-checks"
+        assert_problem(await client.post(url, json={"nik": "1"}), 401)
+        no_scope = auth("pemda", region="3514", scopes=["programs:read"])
+        assert_problem(await client.post(url, json={"nik": "1"}, headers=no_scope), 403)
+        service = auth("service")
+        assert_problem(
+            await client.post(url, json={"nik": "x"}, headers=service), 422, "NIK_INVALID"
+        )
+        assert_problem(await client.post(url, json={}, headers=service), 422)
+        extra = await client.post(url, json={"nik": "1", "name": "Siti"}, headers=service)
+        assert_problem(extra, 422)
+        bad_day = await client.post(url, json={"nik": "1", "on": "2026-13-01"}, headers=service)
+        assert_problem(bad_day, 422)
+
+
 class TestCoverageOverTime:
     """R3/R4 with the clock replaced: pending → arrears → lapsed."""
 
