@@ -1,6 +1,23 @@
-"""Calendar arithmetic the rules share: ages, calendar months after a day, working days."""
+"""Calendar arithmetic the rules share: ages, calendar months after a day, working days; and
+`Day`, a date as the API takes it."""
 
+import re
 from datetime import date, timedelta
+from typing import Annotated
+
+from pydantic import BeforeValidator
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _written_as_a_date(value: object) -> object:
+    # Pydantic reads a number, or a string of digits, as a Unix time: `0` would be 1970-01-01.
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+Day = Annotated[date, BeforeValidator(_written_as_a_date)]
 
 
 def age_on(birth_date: date, day: date) -> int:

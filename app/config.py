@@ -55,7 +55,15 @@ class Settings(BaseSettings):
     web_concurrency: int = Field(default=1, ge=1, le=64)
     # PostgreSQL connections per worker process (workers × pool ≤ the server's max_connections).
     database_pool_size: int = Field(default=20, ge=1, le=500)
-    database_pool_timeout_seconds: float = Field(default=30, gt=0, le=600)
+    # A request waits this long for a connection (a free one of the pool, or a new one being
+    # opened), then answers 503 with Retry-After: a client told to come back beats one held
+    # until its own timeout gives up.
+    database_pool_timeout_seconds: float = Field(default=5, gt=0, le=600)
+    # PostgreSQL: a request's statement running (or waiting for a lock) longer is cancelled
+    # and the request answers 503 with Retry-After; 0: no limit. Bulk work (a roster import,
+    # an invoice) gets the bulk limit for its transaction; migrations run without a limit.
+    database_statement_timeout_seconds: float = Field(default=30, ge=0, le=3600)
+    database_bulk_statement_timeout_seconds: float = Field(default=600, ge=0, le=86400)
     # Peers whose X-Forwarded-For / X-Forwarded-Proto uvicorn believes: the reverse proxy's
     # addresses or networks, comma-separated. Anyone else could forge a client address.
     forwarded_allow_ips: str = "127.0.0.1"
@@ -64,6 +72,9 @@ class Settings(BaseSettings):
     client_status_ttl_seconds: int = Field(default=30, ge=0, le=300)
     # An Idempotency-Key is honoured this long; a later retry runs afresh (`python -m app purge`).
     idempotency_retention_hours: int = Field(default=24, ge=1, le=24 * 90)
+    # Requests an API client may make a minute, in each worker process, with a burst of as
+    # many (app/rate_limit.py); 0: no limit. Generous: it stops a runaway script, not a pemda.
+    rate_limit_per_minute: int = Field(default=600, ge=0, le=1_000_000)
 
     @field_validator("database_url")
     @classmethod

@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import sqlite3
 import threading
 import time
 import uuid
@@ -11,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import ARRAY, DateTime, MetaData, any_, bindparam, event, insert
+from sqlalchemy import ARRAY, DateTime, MetaData, any_, bindparam, event, func, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
@@ -177,6 +178,12 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _before_execute(
+        _conn: Any, _cursor: Any, _sql: str, parameters: Any, _context: Any, _executemany: bool
+    ) -> None:
+        _refuse_nul(parameters)
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         # Reads take no lock at BEGIN: under WAL they see a snapshot and never wait for a writer.
@@ -184,10 +191,34 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+def _refuse_nul(parameters: Any) -> None:
+    """SQLite stores a NUL character in text; PostgreSQL refuses it (SQLSTATE 22021, which
+    the service answers as a 422). The same refusal here, as a DB-API data error, so that
+    the same request gets the same answer on either database."""
+    # One row's values, or many rows' (executemany; a batched INSERT's one flat row too).
+    items = parameters.values() if isinstance(parameters, dict) else parameters or ()
+    for item in items:
+        values = item.values() if isinstance(item, dict) else item
+        if isinstance(values, str):
+            values = (values,)
+        elif not isinstance(values, tuple | list):
+            continue
+        if any(isinstance(value, str) and "\x00" in value for value in values):
+            raise sqlite3.DataError("a text value holds a NUL character")
+
+
 READ_ONLY = "jamsos_read_only"  # an execution option of the engine that serves reads
 
 
-def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
+def _milliseconds(seconds: float) -> str:
+    return str(round(seconds * 1000))  # PostgreSQL's unit for timeouts; 0 is no limit
+
+
+def make_engine(
+    url: str, *, foreign_keys: bool = True, statement_timeout_seconds: float | None = None
+) -> AsyncEngine:
+    """`statement_timeout_seconds`: PostgreSQL's limit on each statement of the engine's
+    connections (0: none); by default DATABASE_STATEMENT_TIMEOUT_SECONDS, the request's."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine, foreign_keys=foreign_keys)
@@ -199,15 +230,34 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
     # (a connect costs more than the query); requests beyond it wait for a free one.
     # No JIT: it compiles any statement the planner costs high (the report's, an invoice's)
     # for up to a second, on every execution, to save milliseconds.
+    # Bounded waits, each answered 503 with Retry-After: for a pooled connection, and for a new
+    # one (a server that accepts but does not answer), DATABASE_POOL_TIMEOUT_SECONDS; for a
+    # statement (a lock held elsewhere, a plan gone wrong), the statement timeout.
     settings = get_settings()
+    if statement_timeout_seconds is None:
+        statement_timeout_seconds = settings.database_statement_timeout_seconds
+    server_settings = {"jit": "off", "statement_timeout": _milliseconds(statement_timeout_seconds)}
     return create_async_engine(
         url,
-        connect_args={"server_settings": {"jit": "off"}},
+        connect_args={
+            "server_settings": server_settings,
+            "timeout": settings.database_pool_timeout_seconds,
+        },
         pool_size=settings.database_pool_size,
         max_overflow=0,
         pool_timeout=settings.database_pool_timeout_seconds,
         pool_recycle=1800,
     )
+
+
+async def allow_bulk_statements(session: AsyncSession) -> None:
+    """Bulk work (a roster import, an invoice) may run statements longer than a request's:
+    DATABASE_BULK_STATEMENT_TIMEOUT_SECONDS for the rest of the session's transaction.
+    PostgreSQL only; SQLite has no statement timeout."""
+    if dialect_name(session) != "postgresql":
+        return
+    limit = _milliseconds(get_settings().database_bulk_statement_timeout_seconds)
+    await session.exec(select(func.set_config("statement_timeout", limit, True)))
 
 
 def reading(engine: AsyncEngine) -> AsyncEngine:

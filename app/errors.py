@@ -3,13 +3,15 @@
 
 import logging
 import socket
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any, ClassVar, Self
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -20,6 +22,8 @@ from pydantic import (
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+from starlette.routing import Match
 
 from app import i18n
 from app.i18n import Language, Message, msg
@@ -133,12 +137,34 @@ class Unprocessable(DomainError):
     status, code, title = 422, "UNPROCESSABLE", "The request cannot be processed"
 
 
+class MalformedBody(DomainError):
+    """A body that is not what its Content-Type says (JSON that is not UTF-8, a broken
+    multipart form): FastAPI and Starlette answer it before validation, as a 400."""
+
+    status, code, title = 400, "MALFORMED_BODY", "The request body cannot be read"
+
+
 class IdempotencyConflict(DomainError):
     status, code, title = (
         409,
         "IDEMPOTENCY_KEY_REUSED",
         "This Idempotency-Key was used with another request",
     )
+
+
+class IdempotencyInProgress(DomainError):
+    """The same key's first request is still running past the wait: retrying later gets its
+    answer (never another business answer, as a second run would give)."""
+
+    status, code, title = (
+        409,
+        "IDEMPOTENCY_IN_PROGRESS",
+        "A request with this Idempotency-Key is still being answered",
+    )
+
+
+# What any operation taking an Idempotency-Key may answer.
+IDEMPOTENCY_ERRORS = (IdempotencyConflict, IdempotencyInProgress)
 
 
 PROBLEMS_KEY = "x-problems"  # read by app/openapi_problems.py, which makes the code enums
@@ -258,9 +284,25 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 _HTTP_DETAILS = {404: "http.not_found", 405: "http.method_not_allowed"}
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method the path answers to. Starlette answers 405 from the first route whose
+    path matches, naming that route's methods only; a path's GET and PATCH are two routes."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    if status == 400:  # FastAPI's or Starlette's: a JSON or form body that cannot be read
+        return await _domain_error(request, MalformedBody(msg("problem.malformed_body")))
+    headers = getattr(exc, "headers", None)
+    if status == 405:
+        headers = (headers or {}) | {"Allow": _allowed_methods(request)}
     code = _STATUS_CODES.get(status, f"HTTP_{status}")
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     language = request_language(request)
@@ -277,12 +319,34 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         phrase,
         detail,
         language=language,
-        headers=getattr(exc, "headers", None),
+        headers=headers,
     )
 
 
+def violated_constraint(exc: IntegrityError) -> str | None:
+    """The constraint a write broke, by name: PostgreSQL reports it (asyncpg's exception);
+    SQLite does not, and need not: its write transactions never overlap (BEGIN IMMEDIATE)."""
+    return getattr(getattr(exc.orig, "__cause__", None), "constraint_name", None)
+
+
+@contextmanager
+def violation_means(constraint: str, error: DomainError) -> Iterator[None]:
+    """For a write checked first without a lock that serialises the check (a KPJ still free,
+    a region code still new): a concurrent request that passed the same check and wrote first
+    makes the database refuse this one at `constraint`. The caller gets `error`, what the check
+    gives now, not the generic CONFLICT, whose "retry" would only meet `error`."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if violated_constraint(exc) == constraint:
+            raise error from exc
+        raise
+
+
 async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
-    # A constraint the service checks first was hit by a concurrent request.
+    # A constraint the service checks first was hit by a concurrent request, in a race that
+    # a retry wins (the same Idempotency-Key twice at once: the retry replays the answer).
+    # Races whose loser has a business answer are given it where they write (violation_means).
     log.warning("integrity error: %s", type(exc.__cause__ or exc).__name__)
     return problem_response(
         409,
@@ -305,22 +369,50 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _driver_errors(exc: Exception) -> list[BaseException]:
+    """SQLAlchemy's DBAPI error and the driver's own exception behind it."""
+    orig = getattr(exc, "orig", None)
+    return [e for e in (orig, getattr(orig, "__cause__", None)) if e is not None]
+
+
+def _sqlstate(exc: Exception) -> str:
+    """The SQLSTATE the server answered with; empty when the failure was the client's."""
+    for candidate in _driver_errors(exc):
+        if state := getattr(candidate, "sqlstate", None):
+            return str(state)
+    return ""
+
+
 def _is_bad_value(exc: Exception) -> bool:
     """SQLSTATE class 22 (data exception: NUL byte, value too long, out of range), whichever
     exception class the driver reports it under, and asyncpg's own client-side DataError."""
-    orig = getattr(exc, "orig", None)
-    for candidate in (orig, getattr(orig, "__cause__", None)):
-        if str(getattr(candidate, "sqlstate", "") or "").startswith("22"):
-            return True
-        if candidate is not None and type(candidate).__name__ == "DataError":
-            return True
-    return False
+    client_side = any(type(e).__name__ == "DataError" for e in _driver_errors(exc))
+    return client_side or _sqlstate(exc).startswith("22")
+
+
+# The server rolled the transaction back for another's sake — 40P01 deadlock detected,
+# 40001 serialization failure: the same request run again most likely passes.
+TRANSIENT_CONFLICTS = frozenset({"40P01", "40001"})
+# Set on the request's scope when its answer may be dropped for one more run (app/retry.py).
+RETRY_REQUEST = "jamsos.retry_request"
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """503 with Retry-After: the database is down, busy past a bound (every pooled connection
+    in use, 57014 a statement past DATABASE_STATEMENT_TIMEOUT_SECONDS, 55P03 a lock not had
+    in time) or gave up on the transaction — not the caller's mistake."""
     if _is_bad_value(exc):
         return await _data_error(request, exc)
-    log.error("database error: %s", type(exc.__cause__ or exc).__name__)
+    sqlstate = _sqlstate(exc)
+    conflict = sqlstate in TRANSIENT_CONFLICTS
+    if conflict:
+        request.scope[RETRY_REQUEST] = True
+    log.log(
+        logging.WARNING if conflict else logging.ERROR,
+        "database error: %s %s",
+        type(exc.__cause__ or exc).__name__,
+        sqlstate or "(no SQLSTATE)",
+    )
     return problem_response(
         503,
         "SERVICE_UNAVAILABLE",
@@ -342,8 +434,21 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# nginx's "client closed request": written in the access line, never received by anyone.
+CLIENT_CLOSED_REQUEST = 499
+
+
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """The client left before its body was read (or the body limit answered 413 and ended
+    the reading): nothing went wrong here, so one line, not a traceback (twice: ours, then
+    uvicorn's, as for an unexpected error)."""
+    log.info("client disconnected before its request body was read")
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)

@@ -11,13 +11,14 @@ import csv
 import io
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
+from starlette.types import Receive, Scope, Send
 
 from app.negotiation import weight
 
@@ -127,8 +128,29 @@ async def xlsx_chunks(
             yield piece
 
 
+class _FileResponse(StreamingResponse):
+    """Runs `on_close` once it ends: sent, failed, or left by the client — also when the
+    client left before the first byte, and the body's generator never started."""
+
+    def __init__(self, *args: Any, on_close: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_close = on_close
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.on_close()
+
+
 def file_response(
-    file_format: FileFormat, columns: Sequence[str], batches: Batches, name: str, title: str
+    file_format: FileFormat,
+    columns: Sequence[str],
+    batches: Batches,
+    name: str,
+    title: str,
+    *,
+    on_close: Callable[[], None],
 ) -> StreamingResponse:
     """`name`: the file's, without extension, in ASCII letters, digits and dashes; `title`:
     the sheet's (at most 31 characters, none of []:*?/\\)."""
@@ -138,10 +160,11 @@ def file_response(
     else:
         body, media_type = xlsx_chunks(columns, batches, title), file_format.value
     filename = f"{name}.{file_format.extension}"
-    return StreamingResponse(
+    return _FileResponse(
         body,
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        on_close=on_close,
     )
 
 

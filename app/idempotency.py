@@ -4,23 +4,25 @@ request leaves no record and a retry runs afresh. A record is honoured for
 IDEMPOTENCY_RETENTION_HOURS: after that its key is free again (a late retry runs afresh), and
 `python -m app purge` deletes it."""
 
+import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, UniqueConstraint, delete
+from sqlalchemy import JSON, Column, UniqueConstraint, delete, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
 from app.config import Settings, get_settings
-from app.db import UTCDateTime, utcnow
-from app.errors import IdempotencyConflict
+from app.db import UTCDateTime, dialect_name, utcnow
+from app.errors import IdempotencyConflict, IdempotencyInProgress
 from app.i18n import msg
 
 
@@ -85,6 +87,41 @@ def owner_of(subject: Subject) -> str:
     return f"{subject.sub[:120]}#{hashlib.sha256(identity.encode()).hexdigest()[:64]}"
 
 
+# pg_try_advisory_xact_lock(namespace, key)'s namespace: "idem" in ASCII. The key is 32 bits of
+# a hash of the owner and the Idempotency-Key; two keys sharing them only wait for each other.
+_LOCK_NAMESPACE = 0x6964656D
+_LOCK_POLL_SECONDS = 0.05
+IN_PROGRESS_WAIT_SECONDS = 10.0
+IN_PROGRESS_RETRY_AFTER_SECONDS = 2
+
+
+async def _wait_for_the_first(session: AsyncSession, owner: str, key: str) -> None:
+    """Concurrent requests with one key run one after the other: each takes a lock on the key
+    held until its transaction ends, so a duplicate finds the first's stored answer (or, if
+    the first failed, runs afresh) instead of a business error the first's change causes
+    (ALREADY_ENROLLED for the same worker). Past a bounded wait: 409 IDEMPOTENCY_IN_PROGRESS
+    with Retry-After. PostgreSQL: a transaction-level advisory lock, polled (a blocking one
+    would hold the connection for as long as the first runs). SQLite needs none: every write
+    transaction takes the database's write lock at BEGIN, so a duplicate's look-up already
+    waits for the first's commit."""
+    if dialect_name(session) != "postgresql":
+        return
+    digest = hashlib.sha256(f"{owner}\0{key}".encode()).digest()
+    lock = int.from_bytes(digest[:4], "big", signed=True)
+    statement = text("SELECT pg_try_advisory_xact_lock(:namespace, :key)")
+    params = {"namespace": _LOCK_NAMESPACE, "key": lock}
+    connection = await session.connection()
+    deadline = monotonic() + IN_PROGRESS_WAIT_SECONDS
+    while not (await connection.execute(statement, params)).scalar_one():
+        if monotonic() >= deadline:
+            seconds = IN_PROGRESS_RETRY_AFTER_SECONDS
+            raise IdempotencyInProgress(
+                msg("idempotency.in_progress", seconds=seconds),
+                headers={"Retry-After": str(seconds)},
+            )
+        await asyncio.sleep(_LOCK_POLL_SECONDS)
+
+
 class Idempotency:
     def __init__(self, request: Request, response: Response, key: str | None) -> None:
         self.request = request
@@ -109,6 +146,7 @@ class Idempotency:
             digest.update(part.encode() + b"\0")
         digest.update(body)
         self.request_hash = digest.hexdigest()
+        await _wait_for_the_first(session, owner_of(subject), self.key)
         stored = (
             await session.exec(
                 select(IdempotencyRecord).where(

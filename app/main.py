@@ -29,6 +29,7 @@ from app.programs.router import router as programs_router
 from app.query_params import reject_unknown_query
 from app.regions.router import router as regions_router
 from app.reports.router import router as reports_router
+from app.retry import RetryTransientConflicts
 from app.workers.router import router as workers_router
 
 VERSION = "1.0.0"
@@ -93,6 +94,8 @@ def create_app() -> FastAPI:
     )
     install_docs(app)
     install_error_handlers(app)
+    # Added first, so innermost: it sees the error handlers' answers, and drops a conflict's.
+    app.add_middleware(RetryTransientConflicts)
     app.add_middleware(
         BodySizeLimitMiddleware,
         json_limit=settings.max_json_body_bytes,

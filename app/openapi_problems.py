@@ -3,8 +3,9 @@ of the codes the operation can answer with, so that a client can switch on them.
 
 An operation's codes are those its route declares with `error_responses()` and those that come
 with what the route is made of: the app-wide check of query parameters, request validation,
-the body size limit, pagination, authentication, and for a write that checks for conflicts,
-the database's own guard against concurrent requests.
+the body size limit and the reading of the body, pagination, authentication and its rate
+limit, and for a write that checks for conflicts, the database's own guard against concurrent
+requests.
 """
 
 from collections.abc import Callable, Iterator, Sequence
@@ -15,11 +16,19 @@ from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from starlette.routing import BaseRoute
 
 from app.auth.dependencies import AUTH_ERRORS, authenticate
-from app.db import get_session
-from app.errors import PROBLEMS_KEY, DomainError, IdempotencyConflict, PayloadTooLarge
+from app.db import get_read_session, get_session
+from app.errors import (
+    IDEMPOTENCY_ERRORS,
+    PROBLEMS_KEY,
+    DomainError,
+    MalformedBody,
+    PayloadTooLarge,
+)
 from app.idempotency import idempotency
 from app.pagination import InvalidCursor, page_params
 from app.query_params import UnknownQueryParameter, reject_unknown_query
+from app.rate_limit import OPENAPI_HEADERS as RATE_LIMIT_HEADERS
+from app.rate_limit import TooManyRequests, limit_by_address
 
 PROBLEM_REF = "#/components/schemas/Problem"
 PROBLEM_JSON = "application/problem+json"
@@ -35,12 +44,23 @@ def _problem(error: type[DomainError]) -> Problem:
 VALIDATION_FAILED: Problem = (422, "VALIDATION_FAILED", "The request is not valid")
 CONFLICT: Problem = (409, "CONFLICT", "Conflicting change")
 TOO_LARGE = _problem(PayloadTooLarge)  # the body size limit (app/limits.py), before any route
+# The database out of reach, busy past a bound or giving up on the transaction: whatever
+# reads it, authentication included (a client's status, app/auth/client_status.py).
+DATABASE_UNAVAILABLE: Problem = (503, "SERVICE_UNAVAILABLE", "Database unavailable")
+DATABASE_CALLS = frozenset({get_session, get_read_session, authenticate})
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds after which the request may be tried again",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
 
 DEPENDENCY_ERRORS: dict[Callable[..., Any], tuple[type[DomainError], ...]] = {
     reject_unknown_query: (UnknownQueryParameter,),
-    authenticate: AUTH_ERRORS,
+    authenticate: (*AUTH_ERRORS, TooManyRequests),
+    limit_by_address: (TooManyRequests,),
     page_params: (InvalidCursor,),
-    idempotency: (IdempotencyConflict,),
+    idempotency: (*IDEMPOTENCY_ERRORS,),
 }
 
 
@@ -72,7 +92,9 @@ def _generic(operation: dict[str, Any], route: RouteContext | None) -> list[Prob
         invalid = getattr(route.original_route if route else None, "validation_error", None)
         problems.append(_problem(invalid) if invalid is not None else VALIDATION_FAILED)
     if operation.get("requestBody"):
-        problems.append(TOO_LARGE)
+        problems += [TOO_LARGE, _problem(MalformedBody)]
+    if calls & DATABASE_CALLS:
+        problems.append(DATABASE_UNAVAILABLE)
     return problems
 
 
@@ -131,6 +153,10 @@ def document_problems(document: dict[str, Any], routes: Sequence[BaseRoute]) -> 
                         "example": _example(status, *first),
                     }
                 }
+                if status == TooManyRequests.status:
+                    response["headers"] = RATE_LIMIT_HEADERS
+                if status == DATABASE_UNAVAILABLE[0]:
+                    response["headers"] = RETRY_AFTER
             operation["responses"] = dict(
                 sorted(responses.items(), key=lambda item: (len(item[0]), item[0]))
             )

@@ -55,7 +55,8 @@ def _migrate(connection: Connection) -> None:
 
 
 async def run_online() -> None:
-    engine = make_engine(_url(), foreign_keys=False)
+    # No statement timeout: a migration may rewrite or index a large table for minutes.
+    engine = make_engine(_url(), foreign_keys=False, statement_timeout_seconds=0)
     wait_long_for_sqlite(engine)
     try:
         async with engine.connect() as connection:

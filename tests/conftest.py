@@ -142,6 +142,13 @@ DEFAULT_TODAY = date(2026, 1, 5)
 
 
 @pytest.fixture(autouse=True)
+def no_rate_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite's few token subjects make far more requests a minute than the default
+    allowance (schemathesis alone, thousands); tests/test_rate_limit.py sets its own."""
+    monkeypatch.setattr(get_settings(), "rate_limit_per_minute", 0)
+
+
+@pytest.fixture(autouse=True)
 def business_date() -> Iterator[None]:
     with clock.freeze(DEFAULT_TODAY):
         yield

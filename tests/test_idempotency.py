@@ -1,17 +1,20 @@
 """Idempotency records are honoured for IDEMPOTENCY_RETENTION_HOURS: a later retry runs
 afresh, and the purge deletes what has expired, in batches, and nothing else."""
 
+import asyncio
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
+from app import idempotency
 from app.config import get_settings
 from app.db import database, utcnow
 from app.idempotency import IdempotencyRecord, delete_expired, retention_cutoff
-from tests.conftest import PEMDA_3514, PEMDA_3575, auth
+from tests.conftest import PEMDA_3514, PEMDA_3575, assert_problem, auth, postgres_only
 from tests.factories import create_program, program_body, worker
 
 pytestmark = pytest.mark.usefixtures("regions")
@@ -105,3 +108,51 @@ class TestScope:
         same = await client.post(path, json=body, headers=auth(**PEMDA_3514) | key)
         assert same.headers.get("idempotent-replayed") == "true"
         assert same.json()["id"] == first.json()["id"]
+
+
+class TestConcurrentDuplicates:
+    """One key, one body, sent ten times at once: one object, and every caller gets its
+    answer — never the business error the first's change causes (ALREADY_ENROLLED)."""
+
+    async def test_all_get_the_first_answer(self, client: httpx.AsyncClient) -> None:
+        program = await create_program(client)
+        url = f"/v1/programs/{program['id']}/enrolments"
+        headers = auth(**PEMDA_3514) | {"Idempotency-Key": "enrol-siti"}
+        body = {"worker": worker(1)}
+        answers = await asyncio.gather(
+            *[client.post(url, json=body, headers=headers) for _ in range(10)]
+        )
+        assert [a.status_code for a in answers] == [201] * 10, [a.text for a in answers]
+        assert len({a.json()["id"] for a in answers}) == 1
+        replayed = [a.headers.get("idempotent-replayed") for a in answers]
+        assert replayed.count("true") == 9 and replayed.count(None) == 1
+        assert len(await records()) == 1
+
+    @postgres_only
+    async def test_past_the_wait_the_duplicate_is_told_to_retry(
+        self, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(idempotency, "IN_PROGRESS_WAIT_SECONDS", 0.3)
+        program = await create_program(client)
+        url = f"/v1/programs/{program['id']}/enrolments"
+        headers = auth(**PEMDA_3514) | {"Idempotency-Key": "slow"}
+        first_started, first_may_end = asyncio.Event(), asyncio.Event()
+        produce = idempotency.Idempotency.remember
+
+        async def slow_remember(self: Any, *args: Any) -> None:
+            await produce(self, *args)
+            first_started.set()
+            await first_may_end.wait()  # the first holds its transaction open
+
+        monkeypatch.setattr(idempotency.Idempotency, "remember", slow_remember)
+        first = asyncio.create_task(client.post(url, json={"worker": worker(1)}, headers=headers))
+        await first_started.wait()
+        monkeypatch.setattr(idempotency.Idempotency, "remember", produce)
+        duplicate = await client.post(url, json={"worker": worker(1)}, headers=headers)
+        assert_problem(duplicate, 409, "IDEMPOTENCY_IN_PROGRESS")
+        assert duplicate.headers["retry-after"] == "2"
+        first_may_end.set()
+        assert (await first).status_code == 201
+        again = await client.post(url, json={"worker": worker(1)}, headers=headers)
+        assert again.headers.get("idempotent-replayed") == "true"
+        assert again.json()["id"] == (await first).json()["id"]

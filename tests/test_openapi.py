@@ -81,11 +81,18 @@ def test_the_codes_every_operation_of_a_kind_can_answer_are_listed() -> None:
             assert "UNAUTHENTICATED" in problem_codes(operation, 401), where
         if "requestBody" in operation:
             assert "PAYLOAD_TOO_LARGE" in problem_codes(operation, 413), where
+            assert "MALFORMED_BODY" in problem_codes(operation, 400), where
+        if operation.get("security"):
+            assert "SERVICE_UNAVAILABLE" in problem_codes(operation, 503), where
+            assert "Retry-After" in operation["responses"]["503"]["headers"], where
         if operation.get("parameters") or "requestBody" in operation:
             invalid = problem_codes(operation, 422) + problem_codes(operation, 400)
             assert {"VALIDATION_FAILED", "INVALID_REQUEST"} & set(invalid), where
         if any(p["name"] == "cursor" for p in operation.get("parameters", [])):
             assert "INVALID_CURSOR" in problem_codes(operation, 400), where
+
+
+JSON = {"content-type": "application/json"}
 
 
 def documented(method: str, path: str, status: int) -> list[str]:
@@ -100,6 +107,13 @@ def documented(method: str, path: str, status: int) -> list[str]:
         ("get", "/v1/programs", "/v1/programs?cursor=nonsense", {"auth": True}, 400),
         ("get", "/v1/programs", "/v1/programs?limit=0", {"auth": True}, 422),
         ("post", "/v1/programs", "/v1/programs", {"auth": True, "json": {}}, 422),
+        (
+            "post",
+            "/v1/programs",
+            "/v1/programs",
+            {"auth": True, "content": b'"\xff"', "headers": JSON},
+            400,
+        ),
         ("post", "/v1/auth/token", "/v1/auth/token", {"data": {"grant_type": "x"}}, 400),
         ("post", "/v1/auth/token", "/v1/auth/token", {"data": {}}, 400),
     ],
@@ -113,6 +127,7 @@ async def test_answers_carry_a_documented_code(
     status: int,
 ) -> None:
     headers = auth(**PEMDA_3514) if kwargs.pop("auth", False) else {}
+    headers |= kwargs.pop("headers", {})
     response = await client.request(method, url, headers=headers, **kwargs)
     body = assert_problem(response, status)
     assert body["code"] in documented(method, path, status), body

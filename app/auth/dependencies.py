@@ -14,6 +14,7 @@ from app.config import Settings, current_settings
 from app.errors import Forbidden, Unauthenticated
 from app.i18n import msg
 from app.observability import current_actor
+from app.rate_limit import admit_client
 
 TOKEN_URL = "/v1/auth/token"  # noqa: S105 (a path, not a secret)
 
@@ -65,6 +66,9 @@ async def authenticate(
             headers=_challenge(security_scopes, "invalid_token"),
         ) from None
     current_actor.set(subject)
+    # Charged only once the token is verified: a forged `sub` must not spend a real client's
+    # allowance.
+    admit_client(subject.sub, settings)
     missing = [s for s in security_scopes.scopes if s not in subject.scopes]
     if missing:
         raise Forbidden(

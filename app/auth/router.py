@@ -13,6 +13,7 @@ from app.config import Settings, current_settings
 from app.db import SessionDep
 from app.errors import DomainError, error_responses
 from app.i18n import msg
+from app.rate_limit import limit_by_address
 
 
 class OAuthRoute(APIRoute):
@@ -98,6 +99,7 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
 @router.post(
     "/token",
     response_model=TokenResponse,
+    dependencies=[Depends(limit_by_address)],
     responses=error_responses(
         service.OAuthError,
         service.UnsupportedGrantType,

@@ -31,7 +31,7 @@ from app.billing.coverage import due_on
 from app.billing.credits import credit_figures, settle
 from app.billing.models import Invoice, InvoiceLine, InvoiceStatus, Payment, PaymentStatus
 from app.billing.schemas import InvoiceCreate, InvoicePaymentPublic, InvoicePublic
-from app.db import dialect_insert, utcnow
+from app.db import allow_bulk_statements, dialect_insert, utcnow
 from app.enrolments.models import VERIFIED, Enrolment
 from app.errors import DomainError, InvalidState, Unprocessable
 from app.i18n import msg
@@ -129,6 +129,8 @@ async def _any_billed(
 async def issue_invoice(
     session: AsyncSession, subject: Subject, program_id: uuid.UUID, data: InvoiceCreate
 ) -> Invoice:
+    # One INSERT … SELECT of every line: a large region's takes seconds (docs/performance.md).
+    await allow_bulk_statements(session)
     # The programme lock serialises issuing for one programme; the partial unique index on
     # live lines is the backstop against billing a month twice.
     program = await get_program(session, subject, program_id, for_update=True)

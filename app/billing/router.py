@@ -1,7 +1,6 @@
 import csv
 import io
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Security, status
@@ -24,8 +23,9 @@ from app.billing.schemas import (
     PaymentPublic,
     PaymentReject,
 )
+from app.calendar import Day
 from app.db import ReadSessionDep, SessionDep
-from app.errors import IdempotencyConflict, InvalidState, Unprocessable, error_responses
+from app.errors import IDEMPOTENCY_ERRORS, InvalidState, Unprocessable, error_responses
 from app.exports import text_cell
 from app.i18n import msg
 from app.idempotency import IdempotencyDep
@@ -64,7 +64,7 @@ def payment_public(payment: Payment) -> PaymentPublic:
     response_model=InvoicePublic,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
-        *AUTH_ERRORS, ProgramNotFound, invoices.NothingToBill, IdempotencyConflict, Unprocessable
+        *AUTH_ERRORS, ProgramNotFound, invoices.NothingToBill, *IDEMPOTENCY_ERRORS, Unprocessable
     ),
 )
 async def issue_invoice(
@@ -236,8 +236,8 @@ async def list_payments(
     status: PaymentStatus | None = None,
     program_id: uuid.UUID | None = None,
     invoice_id: uuid.UUID | None = None,
-    paid_from: Annotated[date | None, Query(description="paid_on on or after this day")] = None,
-    paid_to: Annotated[date | None, Query(description="paid_on on or before this day")] = None,
+    paid_from: Annotated[Day | None, Query(description="paid_on on or after this day")] = None,
+    paid_to: Annotated[Day | None, Query(description="paid_on on or before this day")] = None,
 ) -> Page[PaymentPublic]:
     """List payments of the caller's territory (`status=reported`: what awaits BPJS)."""
     if paid_from is not None and paid_to is not None and paid_from > paid_to:
@@ -300,7 +300,7 @@ async def get_coverage(
     subject: CoverageReader,
     session: SessionDep,
     nik: Annotated[str, Query(min_length=1, max_length=32, description="16-digit NIK")],
-    on: Annotated[date | None, Query(description="Default: today (Asia/Jakarta)")] = None,
+    on: Annotated[Day | None, Query(description="Default: today (Asia/Jakarta)")] = None,
 ) -> CoveragePublic:
     """Is this NIK covered on this day? An unknown NIK is `not_covered`, never 404.
 

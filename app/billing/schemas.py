@@ -8,6 +8,7 @@ from pydantic.config import JsonDict
 from app import examples
 from app.billing.coverage import CoverageStatus
 from app.billing.models import InvoiceStatus, PaymentStatus
+from app.calendar import Day
 from app.months import Month, month_count
 
 MAX_INVOICE_MONTHS = 24
@@ -256,7 +257,7 @@ class CoverageCheck(BaseModel):
     )
 
     nik: str = Field(min_length=1, max_length=32, description="16-digit NIK")
-    on: date | None = Field(default=None, description="Default: today (Asia/Jakarta)")
+    on: Day | None = Field(default=None, description="Default: today (Asia/Jakarta)")
 
 
 class CoveragePublic(BaseModel):

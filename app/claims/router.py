@@ -21,7 +21,7 @@ from app.claims.schemas import (
     DocumentsSubmission,
 )
 from app.db import SessionDep
-from app.errors import IdempotencyConflict, InvalidState, Unprocessable, error_responses
+from app.errors import IDEMPOTENCY_ERRORS, InvalidState, Unprocessable, error_responses
 from app.idempotency import IdempotencyDep
 from app.pagination import Page, PageParams, page_params
 from app.workers import nik as nik_rules
@@ -73,7 +73,7 @@ async def to_public(session: SessionDep, claim: Claim) -> ClaimPublic:
         filing.DeathInFuture,
         filing.ClaimExpired,
         filing.HeirNotEntitled,
-        IdempotencyConflict,
+        *IDEMPOTENCY_ERRORS,
     )
     | {201: {"content": {"application/json": {"example": SUBMITTED_CLAIM_EXAMPLE}}}},
 )

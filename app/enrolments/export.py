@@ -1,6 +1,6 @@
 """Enrolments as a file: every row the list's pages hold, as CSV or .xlsx (app/exports.py)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date
 
 from fastapi.responses import StreamingResponse
@@ -78,10 +78,15 @@ def file_name(subject: Subject, where: repository.EnrolmentFilter, today: date) 
 
 
 def export(
-    file_format: FileFormat, subject: Subject, where: repository.EnrolmentFilter, today: date
+    file_format: FileFormat,
+    subject: Subject,
+    where: repository.EnrolmentFilter,
+    today: date,
+    *,
+    on_close: Callable[[], None],
 ) -> StreamingResponse:
     """The response streams; the database is read while it is sent, in a snapshot of its own
-    (the request's session is closed by then)."""
+    (the request's session is closed by then). `on_close` runs when it ends, however."""
     batches = _batches(subject, where, today)
     name = file_name(subject, where, today)
-    return file_response(file_format, COLUMNS, batches, name, title="enrolments")
+    return file_response(file_format, COLUMNS, batches, name, title="enrolments", on_close=on_close)

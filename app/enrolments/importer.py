@@ -17,8 +17,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app import clock, metrics
 from app.audit.service import record
 from app.auth.subject import Subject
-from app.db import copy_rows, new_id, utcnow
-from app.enrolments import eligibility, repository
+from app.db import allow_bulk_statements, copy_rows, new_id, utcnow
+from app.enrolments import bulk, eligibility, repository
 from app.enrolments.assessment import price, terms, window
 from app.enrolments.eligibility import ReasonCode, reason
 from app.enrolments.models import Enrolment
@@ -38,6 +38,8 @@ from app.workers.schemas import WorkerInput
 from app.workers.service import worker_values
 
 SLICE = 5_000  # rows parsed, judged and written at a time
+# The tables an import writes; their statistics are refreshed after it (bulk.py).
+IMPORTED_TABLES = ("enrolments", "persons", "workers")
 
 
 @dataclass
@@ -250,7 +252,13 @@ async def import_roster(
     """The file is read whole once (refused before any write if unreadable or too long), then
     parsed, judged and written SLICE rows at a time, so that memory does not grow with the
     file; the standing of every NIK is read before the first write, as one file's view."""
-    program = await get_program(session, subject, program_id, for_update=not dry_run)
+    await allow_bulk_statements(session)  # locking 100,000 persons is not a request's statement
+    program = await get_program(session, subject, program_id)
+    if not dry_run:
+        # One import per programme (bulk.py), asked only of a caller who may see it: a 409 for
+        # another region's programme would tell that it exists.
+        await bulk.claim_program(session, program.id)
+        program = await get_program(session, subject, program_id, for_update=True)
     scan = await scan_roster(roster, max_rows)
     today = clock.today()
     start, end = window(program, start_month, today)
@@ -300,6 +308,7 @@ async def import_roster(
                 "committed_idr": tally.accepted_idr,
             },
         )
+        await bulk.refresh_statistics(session, IMPORTED_TABLES)
     metrics.count_roster_rows(
         session, accepted=tally.accepted, rejected=scan.rows - tally.accepted, dry_run=dry_run
     )

@@ -14,6 +14,7 @@ from app.config import Settings, current_settings
 from app.db import ReadSessionDep, SessionDep
 from app.enrolments import (
     assessment,
+    bulk,
     ending,
     export,
     importer,
@@ -38,7 +39,7 @@ from app.enrolments.schemas import (
     TerminateRequest,
 )
 from app.errors import (
-    IdempotencyConflict,
+    IDEMPOTENCY_ERRORS,
     InvalidState,
     PayloadTooLarge,
     Unprocessable,
@@ -105,7 +106,7 @@ async def check_eligibility(
     "/v1/programs/{program_id}/enrolments",
     response_model=EnrolmentPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(*AUTH_ERRORS, *PROGRAM_404, IdempotencyConflict, service.Ineligible)
+    responses=error_responses(*AUTH_ERRORS, *PROGRAM_404, *IDEMPOTENCY_ERRORS, service.Ineligible)
     | {201: {"content": {"application/json": {"example": PENDING_ENROLMENT_EXAMPLE}}}},
 )
 async def enrol(
@@ -132,12 +133,14 @@ async def enrol(
     responses=error_responses(
         *AUTH_ERRORS,
         *PROGRAM_404,
-        IdempotencyConflict,
+        *IDEMPOTENCY_ERRORS,
         PayloadTooLarge,
         roster.TooManyRows,
         UnsupportedMediaType,
         roster.InvalidCsv,
         roster.InvalidXlsx,
+        bulk.ImportInProgress,
+        bulk.BulkBusy,
     ),
     openapi_extra={"requestBody": roster.REQUEST_BODY},
 )
@@ -168,7 +171,8 @@ async def import_enrolments(
 
     # A form's boundary differs on every retry: the same file is the same request.
     content = upload.content if upload.from_form else None
-    return await idempotency.respond(session, subject, 200, run, content=content)
+    async with bulk.slot():  # taken before the session's first statement holds a connection
+        return await idempotency.respond(session, subject, 200, run, content=content)
 
 
 @router.get(
@@ -216,7 +220,7 @@ async def activate_enrolments(
 @router.get(
     "/v1/enrolments",
     response_model=Page[EnrolmentPublic],
-    responses=error_responses(*AUTH_ERRORS) | file_responses(export.CSV_EXAMPLE),
+    responses=error_responses(*AUTH_ERRORS, bulk.BulkBusy) | file_responses(export.CSV_EXAMPLE),
 )
 async def list_enrolments(
     subject: EnrolmentReader,
@@ -238,7 +242,8 @@ async def list_enrolments(
     )
     file_format = negotiate(accept)
     if file_format is not None:
-        return export.export(file_format, subject, where, clock.today())
+        release = await bulk.take_slot()  # given back once the file is sent (or abandoned)
+        return export.export(file_format, subject, where, clock.today(), on_close=release)
     rows, cursor = await repository.list_visible(session, subject, params, where)
     return Page(items=await publish(session, rows), next_cursor=cursor)
 

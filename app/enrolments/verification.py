@@ -13,7 +13,7 @@ from app.auth.subject import Subject
 from app.db import chunks, utcnow
 from app.enrolments import repository
 from app.enrolments.models import Enrolment, EnrolmentStatus
-from app.errors import DomainError
+from app.errors import DomainError, violation_means
 from app.i18n import msg
 from app.programs import budget
 from app.programs.repository import get_visible as get_program
@@ -23,6 +23,10 @@ from app.workers.repository import lock_persons
 
 class KpjTaken(DomainError):
     status, code, title = 409, "KPJ_TAKEN", "This KPJ number belongs to another person"
+
+
+# R10 held by the database: two persons activated at once with one KPJ both find it free.
+KPJ_UNIQUE = "uq_persons_kpj_number"
 
 
 class KpjMismatch(DomainError):
@@ -97,7 +101,8 @@ async def activate(
     if person.kpj_number is None:
         person.kpj_number = kpj
         session.add(person)
-        await session.flush()  # the person holds the KPJ before an enrolment refers to it
+        with violation_means(KPJ_UNIQUE, KpjTaken(msg("enrolment.kpj_taken", kpj=kpj))):
+            await session.flush()  # the person holds the KPJ before an enrolment refers to it
     enrolment.status = EnrolmentStatus.active.value
     enrolment.kpj_number = kpj
     enrolment.activated_at = enrolment.updated_at = utcnow()

@@ -22,6 +22,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This person's KPJ is {kpj}; omit kpj_number to reuse it.",
         "Nomor KPJ orang ini {kpj}; kosongkan kpj_number untuk memakainya kembali.",
     ),
+    # Bulk work's bounds (enrolments/bulk.py)
+    "enrolment.import_in_progress": (
+        "Another roster import into this programme is running; retry in {seconds} s.",
+        "Impor daftar peserta lain ke program ini sedang berjalan; ulangi {seconds} detik lagi.",
+    ),
+    "enrolment.bulk_busy": (
+        "Too many roster imports and file exports are running; retry in {seconds} s.",
+        "Terlalu banyak impor daftar peserta dan ekspor berkas yang sedang berjalan;"
+        " ulangi {seconds} detik lagi.",
+    ),
     # Row reasons (eligibility.ReasonCode): eligibility checks, INELIGIBLE, roster rows
     "reason.nik_invalid": (
         "The NIK is not a valid 16-digit NIK.",

@@ -27,6 +27,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "An unexpected error occurred; it was logged.",
         "Terjadi kesalahan yang tidak terduga; kesalahan ini sudah dicatat.",
     ),
+    "problem.malformed_body": (
+        "The body cannot be read as its Content-Type says: JSON in UTF-8, a well-formed form.",
+        "Body tidak dapat dibaca sesuai Content-Type-nya: JSON dalam UTF-8, form yang utuh.",
+    ),
     "problem.body_too_large": (
         "The body may be at most {limit} bytes for this content type.",
         "Body permintaan paling besar {limit} byte untuk jenis konten ini.",
@@ -56,6 +60,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "idempotency.reused": (
         "This Idempotency-Key was already used with another body.",
         "Idempotency-Key ini sudah dipakai dengan body lain.",
+    ),
+    "idempotency.in_progress": (
+        "A request with this Idempotency-Key is still being answered; retry in {seconds} s "
+        "to get its answer.",
+        "Permintaan dengan Idempotency-Key ini masih diproses; ulangi {seconds} detik lagi "
+        "untuk mendapat jawabannya.",
+    ),
+    # Rate limits (app/rate_limit.py)
+    "rate_limit.client": (
+        "This API client may make {limit:,} requests a minute; retry in {seconds} s.",
+        "Klien API ini boleh mengirim {limit:,} permintaan per menit; ulangi {seconds} detik lagi.",
+    ),
+    "rate_limit.address": (
+        "Too many token requests from this address; retry in {seconds} s.",
+        "Terlalu banyak permintaan token dari alamat ini; ulangi {seconds} detik lagi.",
     ),
     # Tokens and scopes. RFC 6749 §5.2 repeats the token endpoint's texts in
     # `error_description`, which must be ASCII: no accents, no `…`, in either language.

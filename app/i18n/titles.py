@@ -21,7 +21,9 @@ TITLES: dict[str, str] = {
     "SERVICE_UNAVAILABLE": "Layanan sedang tidak tersedia",
     "NOT_READY": "Layanan belum siap",
     "IDEMPOTENCY_KEY_REUSED": "Idempotency-Key ini sudah dipakai untuk permintaan lain",
+    "IDEMPOTENCY_IN_PROGRESS": "Permintaan dengan Idempotency-Key ini masih diproses",
     "INVALID_CURSOR": "Cursor tidak valid",
+    "MALFORMED_BODY": "Body permintaan tidak dapat dibaca",
     # Tokens (OAuth2 client credentials)
     "INVALID_REQUEST": "Permintaan token tidak valid",
     "INVALID_CLIENT": "Autentikasi klien gagal",
@@ -44,6 +46,8 @@ TITLES: dict[str, str] = {
     "TOO_MANY_ROWS": "Daftar peserta memuat terlalu banyak baris",
     "KPJ_TAKEN": "Nomor KPJ ini milik orang lain",
     "KPJ_MISMATCH": "Orang ini sudah memiliki nomor KPJ lain",
+    "IMPORT_IN_PROGRESS": "Impor daftar peserta ke program ini sedang berjalan",
+    "BULK_BUSY": "Terlalu banyak impor dan ekspor yang sedang berjalan",
     # Billing
     "INVOICE_NOT_FOUND": "Tagihan tidak ditemukan",
     "PAYMENT_NOT_FOUND": "Pembayaran tidak ditemukan",

@@ -7,7 +7,7 @@ from app.auth.dependencies import AUTH_ERRORS, authenticate
 from app.auth.scopes import Scope
 from app.auth.subject import Subject
 from app.db import SessionDep
-from app.errors import IdempotencyConflict, Unprocessable, error_responses
+from app.errors import IDEMPOTENCY_ERRORS, Unprocessable, error_responses
 from app.idempotency import IdempotencyDep
 from app.pagination import Page, PageParams, page_params
 from app.programs import repository, service
@@ -26,7 +26,7 @@ NOT_FOUND = (repository.ProgramNotFound,)
     response_model=ProgramPublic,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(
-        *AUTH_ERRORS, IdempotencyConflict, Unprocessable, service.UnknownRegion
+        *AUTH_ERRORS, *IDEMPOTENCY_ERRORS, Unprocessable, service.UnknownRegion
     ),
 )
 async def create_program(

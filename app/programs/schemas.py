@@ -6,6 +6,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictInt,
     StringConstraints,
     field_validator,
     model_validator,
@@ -21,7 +22,8 @@ from app.programs.costing import (
 from app.programs.models import ProgramStatus
 
 RegionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
-Rupiah = Annotated[int, Field(ge=0, le=10**15)]
+# Strict: JSON's `true` or `"5"` is not a number of rupiah or of workers (lax pydantic says 1, 5).
+Rupiah = Annotated[StrictInt, Field(ge=0, le=10**15)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -76,18 +78,20 @@ class ProgramCreate(BaseModel):
     )
 
     name: Name = Field(examples=["Perlindungan Pekerja Rentan DBHCHT 2026"])
-    fiscal_year: int = Field(ge=2015, le=2100, examples=[2026])
+    fiscal_year: StrictInt = Field(ge=2015, le=2100, examples=[2026])
     funding_source: FundingSource = Field(examples=["DBHCHT"])
     budget_idr: Rupiah = Field(examples=[2_800_000_000])
-    target_workers: int = Field(ge=0, le=10_000_000, description="A goal for reports, not a cap")
+    target_workers: StrictInt = Field(
+        ge=0, le=10_000_000, description="A goal for reports, not a cap"
+    )
     coverage_start: Month = Field(examples=["2026-01"])
     coverage_end: Month = Field(examples=["2026-12"])
-    declared_income_idr: int = Field(
+    declared_income_idr: StrictInt = Field(
         default=DEFAULT_DECLARED_INCOME_IDR, ge=DEFAULT_DECLARED_INCOME_IDR, le=10**10
     )
-    min_age: int = Field(default=15, ge=0, le=120)
-    max_age: int = Field(default=65, ge=0, le=120)
-    max_workers: int | None = Field(default=None, ge=1, le=10_000_000)
+    min_age: StrictInt = Field(default=15, ge=0, le=120)
+    max_age: StrictInt = Field(default=65, ge=0, le=120)
+    max_workers: StrictInt | None = Field(default=None, ge=1, le=10_000_000)
     region_code: RegionCode | None = Field(
         default=None, description="A pemda may omit it: its own region"
     )
@@ -117,8 +121,8 @@ class ProgramUpdate(BaseModel):
 
     name: Name | None = None
     budget_idr: Rupiah | None = None
-    target_workers: int | None = Field(default=None, ge=0, le=10_000_000)
-    max_workers: int | None = Field(
+    target_workers: StrictInt | None = Field(default=None, ge=0, le=10_000_000)
+    max_workers: StrictInt | None = Field(
         default=None, ge=1, le=10_000_000, description="`null` removes the cap"
     )
     status: Literal["closed", "open"] | None = None

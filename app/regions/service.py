@@ -5,7 +5,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.audit.service import record
 from app.auth.subject import Subject
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, NotFound, violation_means
 from app.i18n import msg
 from app.pagination import PageParams, keyset, page_of
 from app.regions.models import Region
@@ -42,7 +42,9 @@ async def create_region(session: AsyncSession, subject: Subject, data: RegionCre
         raise RegionExists(msg("region.exists", code=data.code))
     region = Region(**data.model_dump(mode="json"))
     session.add(region)
-    await session.flush()
+    # Nothing locks a code not yet taken: the same code created twice at once meets here.
+    with violation_means("pk_regions", RegionExists(msg("region.exists", code=data.code))):
+        await session.flush()
     record(session, subject, "region.create", "region", region.code, region_code=region.code)
     return region
 

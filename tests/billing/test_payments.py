@@ -162,6 +162,13 @@ class TestListPayments:
             await client.get("/v1/payments", params={"status": "paid"}, headers=BPJS), 422
         )
 
+    @pytest.mark.parametrize("day", ["0", "20260105", "2026-1-5"])
+    async def test_a_day_is_written_yyyy_mm_dd(self, client: httpx.AsyncClient, day: str) -> None:
+        # Pydantic alone would read `0` as the Unix epoch, 1970-01-01.
+        for bound in ("paid_from", "paid_to"):
+            answer = await client.get("/v1/payments", params={bound: day}, headers=BPJS)
+            assert_problem(answer, 422, "VALIDATION_FAILED")
+
     async def test_pages_follow_the_cursor_to_the_end(self, client: httpx.AsyncClient) -> None:
         invoice = await invoice_of(client)
         reported = {

@@ -422,6 +422,10 @@ class TestCoverageLookup:
             "/v1/coverage", params={"nik": "1", "on": "2026-13-01"}, headers=auth("service")
         )
         assert_problem(bad_day, 422)
+        epoch = await client.get(
+            "/v1/coverage", params={"nik": "1", "on": "0"}, headers=auth("service")
+        )
+        assert_problem(epoch, 422, "VALIDATION_FAILED")  # not read as 1970-01-01
 
     async def test_a_branch_sees_only_its_regions(self, client: httpx.AsyncClient) -> None:
         await active_workers(client, 1)
@@ -465,6 +469,8 @@ class TestCoverageChecks:
         assert_problem(extra, 422)
         bad_day = await client.post(url, json={"nik": "1", "on": "2026-13-01"}, headers=service)
         assert_problem(bad_day, 422)
+        epoch = await client.post(url, json={"nik": "1", "on": 0}, headers=service)
+        assert_problem(epoch, 422, "VALIDATION_FAILED")  # not read as 1970-01-01
 
 
 class TestCoverageOverTime:

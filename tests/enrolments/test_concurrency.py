@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app.db import database
-from tests.conftest import BPJS_PASURUAN, PEMDA_3514, auth, postgres_only
+from tests.conftest import BPJS_PASURUAN, PEMDA_3514, assert_problem, auth, postgres_only
 from tests.factories import create_program, roster_rows, to_csv, worker
 
 pytestmark = pytest.mark.usefixtures("regions")
@@ -101,8 +101,12 @@ async def test_parallel_imports_of_overlapping_rosters_enrol_each_nik_once(
             )
         )
     responses = await asyncio.gather(*uploads)
-    assert all(r.status_code == 200 for r in responses), [r.text[:200] for r in responses]
-    assert sum(r.json()["accepted"] for r in responses) == 300
+    # One import per programme at a time (enrolments/bulk.py): on PostgreSQL the ones that
+    # find another running into their programme are refused at once.
+    imported = [r for r in responses if r.status_code == 200]
+    refused = {r.json()["code"] for r in responses if r.status_code != 200}
+    assert refused <= {"IMPORT_IN_PROGRESS"}, [r.text[:200] for r in responses]
+    assert sum(r.json()["accepted"] for r in imported) == 300
     async with database.get_sessionmaker()() as session:
         duplicated = (
             await session.exec(
@@ -134,7 +138,71 @@ async def test_parallel_activations_with_one_kpj_give_it_once(client: httpx.Asyn
             for eid in ids
         ]
     )
+    # Each is another person: no lock serialises them, the KPJ's unique index does — and its
+    # loser gets R10's answer, not a "retry" that would only meet KPJ_TAKEN again.
     assert sorted(r.status_code for r in responses) == [200] + [409] * 19
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"KPJ_TAKEN"}
+    async with database.get_sessionmaker()() as session:
+        holders = (
+            await session.exec(
+                text(  # type: ignore[call-overload]
+                    "SELECT count(*) FROM persons WHERE kpj_number = '35140000001'"
+                )
+            )
+        ).scalar()
+    assert holders == 1
+
+
+LOCK_WAITERS = text(
+    "SELECT count(*) FROM pg_stat_activity"
+    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+)
+
+
+async def waiting_for_a_lock() -> None:
+    """Returns once a statement of another connection waits for a lock in this database."""
+    assert database.engine is not None
+    async with database.engine.connect() as watcher:
+        for _ in range(600):  # a poll of the server's view: no event to wait for instead
+            if (await watcher.execute(LOCK_WAITERS)).scalar():
+                return
+            await asyncio.sleep(0.05)
+    raise AssertionError("nothing waited for a lock within 30 s")
+
+
+@postgres_only
+async def test_an_activation_that_loses_its_kpj_to_one_in_flight_is_kpj_taken(
+    client: httpx.AsyncClient,
+) -> None:
+    program = await create_program(client)
+    url = f"/v1/programs/{program['id']}/enrolments"
+    first, second = [worker(serial=s) for s in (1, 2)]
+    for person in (first, second):
+        await client.post(url, json={"worker": person}, headers=auth(**PEMDA_3514))
+    enrolment_id = (
+        await client.get(
+            "/v1/enrolments", params={"nik": second["nik"]}, headers=auth(**BPJS_PASURUAN)
+        )
+    ).json()["items"][0]["id"]
+    assert database.engine is not None
+    # Another activation (another replica's) has given the KPJ to the first person and not
+    # committed yet: the second finds the number free, and then meets its unique index.
+    async with database.engine.connect() as other:
+        await other.execute(
+            text("UPDATE persons SET kpj_number = '35140000001' WHERE nik = :nik"),
+            {"nik": first["nik"]},
+        )
+        activation = asyncio.create_task(
+            client.post(
+                f"/v1/enrolments/{enrolment_id}/activate",
+                json={"kpj_number": "35140000001"},
+                headers=auth(**BPJS_PASURUAN),
+            )
+        )
+        await waiting_for_a_lock()
+        await other.commit()
+    body = assert_problem(await activation, 409, "KPJ_TAKEN")
+    assert "35140000001" in body["detail"]
 
 
 @postgres_only

@@ -150,6 +150,24 @@ class TestUpdateProgram:
         body = assert_problem(response, 422, "VALIDATION_FAILED")
         assert [e["loc"] for e in body["errors"]] == [["body", field]]
 
+    @pytest.mark.parametrize(
+        ("field", "value"), [("max_workers", True), ("target_workers", "5"), ("budget_idr", 1.5)]
+    )
+    async def test_a_count_or_an_amount_is_a_json_integer(
+        self, client: httpx.AsyncClient, field: str, value: object
+    ) -> None:
+        # Lax pydantic would read `true` as 1 and "5" as 5.
+        program = await create_program(client)
+        response = await client.patch(
+            f"/v1/programs/{program['id']}", json={field: value}, headers=auth(**PEMDA_3514)
+        )
+        body = assert_problem(response, 422, "VALIDATION_FAILED")
+        assert [e["loc"] for e in body["errors"]] == [["body", field]]
+        created = await client.post(
+            "/v1/programs", json=program_body(**{field: value}), headers=auth(**PEMDA_3514)
+        )
+        assert_problem(created, 422, "VALIDATION_FAILED")
+
     async def test_null_max_workers_removes_the_cap(self, client: httpx.AsyncClient) -> None:
         program = await create_program(client, max_workers=10)
         response = await client.patch(

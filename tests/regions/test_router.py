@@ -1,5 +1,7 @@
 """Regions: read with any token, write as admin (DESIGN.md §4)."""
 
+import asyncio
+
 import httpx
 from sqlmodel import select
 
@@ -96,6 +98,16 @@ class TestCreateRegion:
     ) -> None:
         response = await client.post("/v1/regions", json=NEW_REGION, headers=auth("admin"))
         assert_problem(response, 409, "REGION_EXISTS")
+
+    async def test_one_new_code_created_at_once_is_created_once(
+        self, client: httpx.AsyncClient, regions: list[str]
+    ) -> None:
+        body = NEW_REGION | {"code": "6410"}
+        responses = await asyncio.gather(
+            *[client.post("/v1/regions", json=body, headers=auth("admin")) for _ in range(8)]
+        )
+        assert sorted(r.status_code for r in responses) == [201] + [409] * 7
+        assert {r.json()["code"] for r in responses if r.status_code == 409} == {"REGION_EXISTS"}
 
     async def test_bad_input_is_a_422_problem_listing_fields(
         self, client: httpx.AsyncClient
