@@ -1,6 +1,7 @@
 """Engine, sessions and the conventions every table follows."""
 
 import asyncio
+import hashlib
 import os
 import sqlite3
 import threading
@@ -248,6 +249,23 @@ def make_engine(
         pool_timeout=settings.database_pool_timeout_seconds,
         pool_recycle=1800,
     )
+
+
+def advisory_lock_key(purpose: bytes, key: bytes) -> int:
+    """The 64-bit advisory lock key for `key`, hashed apart by `purpose` (at most 16 bytes) from
+    other purposes' keys (and from the migration lock's constant)."""
+    digest = hashlib.blake2b(key, digest_size=8, person=purpose).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def try_transaction_lock(session: AsyncSession, purpose: bytes, key: bytes) -> bool:
+    """PostgreSQL: the advisory lock of `purpose` and `key`, tried without waiting and held
+    until the session's transaction ends; whether it was had. SQLite takes none and answers
+    True: its write transactions already run one at a time (BEGIN IMMEDIATE)."""
+    if dialect_name(session) != "postgresql":
+        return True
+    lock = advisory_lock_key(purpose, key)
+    return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(lock))))
 
 
 async def allow_bulk_statements(session: AsyncSession) -> None:

@@ -14,14 +14,14 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, UniqueConstraint, delete, text
+from sqlalchemy import JSON, Column, UniqueConstraint, delete
 from sqlalchemy import select as sa_select
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.auth.subject import Subject
 from app.config import Settings, get_settings
-from app.db import UTCDateTime, dialect_name, utcnow
+from app.db import UTCDateTime, try_transaction_lock, utcnow
 from app.errors import IdempotencyConflict, IdempotencyInProgress
 from app.i18n import msg
 
@@ -87,9 +87,7 @@ def owner_of(subject: Subject) -> str:
     return f"{subject.sub[:120]}#{hashlib.sha256(identity.encode()).hexdigest()[:64]}"
 
 
-# pg_try_advisory_xact_lock(namespace, key)'s namespace: "idem" in ASCII. The key is 32 bits of
-# a hash of the owner and the Idempotency-Key; two keys sharing them only wait for each other.
-_LOCK_NAMESPACE = 0x6964656D
+IDEMPOTENCY_LOCK = b"idempotency-key"  # the advisory lock's purpose (app/db.py)
 _LOCK_POLL_SECONDS = 0.05
 IN_PROGRESS_WAIT_SECONDS = 10.0
 IN_PROGRESS_RETRY_AFTER_SECONDS = 2
@@ -104,15 +102,9 @@ async def _wait_for_the_first(session: AsyncSession, owner: str, key: str) -> No
     would hold the connection for as long as the first runs). SQLite needs none: every write
     transaction takes the database's write lock at BEGIN, so a duplicate's look-up already
     waits for the first's commit."""
-    if dialect_name(session) != "postgresql":
-        return
-    digest = hashlib.sha256(f"{owner}\0{key}".encode()).digest()
-    lock = int.from_bytes(digest[:4], "big", signed=True)
-    statement = text("SELECT pg_try_advisory_xact_lock(:namespace, :key)")
-    params = {"namespace": _LOCK_NAMESPACE, "key": lock}
-    connection = await session.connection()
+    lock_key = f"{owner}\0{key}".encode()
     deadline = monotonic() + IN_PROGRESS_WAIT_SECONDS
-    while not (await connection.execute(statement, params)).scalar_one():
+    while not await try_transaction_lock(session, IDEMPOTENCY_LOCK, lock_key):
         if monotonic() >= deadline:
             seconds = IN_PROGRESS_RETRY_AFTER_SECONDS
             raise IdempotencyInProgress(

@@ -13,6 +13,12 @@ FILE_TYPES = (
 )
 
 
+def carries_a_file(scope: Scope) -> bool:
+    """Is the request's body a file (a roster), by its Content-Type?"""
+    content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1").lower()
+    return content_type.startswith(FILE_TYPES)
+
+
 class BodySizeLimitMiddleware:
     def __init__(self, app: ASGIApp, *, json_limit: int, csv_limit: int) -> None:
         self.app = app
@@ -20,9 +26,7 @@ class BodySizeLimitMiddleware:
         self.csv_limit = csv_limit
 
     def _limit_for(self, scope: Scope) -> int:
-        headers = dict(scope["headers"])
-        content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
-        return self.csv_limit if content_type.startswith(FILE_TYPES) else self.json_limit
+        return self.csv_limit if carries_a_file(scope) else self.json_limit
 
     def _too_large(self, limit: int) -> ASGIApp:
         return problem_response(

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db import READ_METHODS
 from app.errors import RETRY_REQUEST
-from app.limits import FILE_TYPES
+from app.limits import carries_a_file
 
 log = logging.getLogger("app.retry")
 
@@ -48,8 +48,7 @@ class _BodyTape:
 def _retriable(scope: Scope) -> bool:
     if scope["type"] != "http" or scope["method"] in READ_METHODS:
         return False
-    content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1").lower()
-    return not content_type.startswith(FILE_TYPES)
+    return not carries_a_file(scope)
 
 
 class RetryTransientConflicts:

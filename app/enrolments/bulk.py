@@ -15,17 +15,16 @@
 """
 
 import asyncio
-import hashlib
 import uuid
 import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
-from sqlalchemy import ARRAY, String, bindparam, func, select, text
+from sqlalchemy import ARRAY, String, bindparam, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import get_settings
-from app.db import dialect_name
+from app.db import dialect_name, try_transaction_lock
 from app.errors import DomainError
 from app.i18n import msg
 
@@ -48,19 +47,12 @@ class BulkBusy(DomainError):
     status, code, title = 503, "BULK_BUSY", "Too many imports and exports are running"
 
 
-def import_lock_key(program_id: uuid.UUID) -> int:
-    """The programme's 64-bit advisory lock key, hashed apart from other advisory locks' keys
-    (the migration lock's is a constant)."""
-    digest = hashlib.blake2b(program_id.bytes, digest_size=8, person=b"roster-import").digest()
-    return int.from_bytes(digest, "big", signed=True)
+IMPORT_LOCK = b"roster-import"  # the advisory lock's purpose (app/db.py), keyed by programme
 
 
 async def claim_program(session: AsyncSession, program_id: uuid.UUID) -> None:
     """The programme's import lock until the transaction ends, or IMPORT_IN_PROGRESS now."""
-    if dialect_name(session) != "postgresql":
-        return
-    key = import_lock_key(program_id)
-    if not await session.scalar(select(func.pg_try_advisory_xact_lock(key))):
+    if not await try_transaction_lock(session, IMPORT_LOCK, program_id.bytes):
         raise ImportInProgress(
             msg("enrolment.import_in_progress", seconds=IMPORT_RETRY_AFTER_SECONDS),
             headers={"Retry-After": str(IMPORT_RETRY_AFTER_SECONDS)},

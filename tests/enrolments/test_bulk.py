@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.cli import migrate
-from app.db import database
+from app.db import advisory_lock_key, database
 from app.enrolments import bulk, importer
 from app.regions.importer import bundled_regions
 from app.regions.models import Region
@@ -55,7 +55,7 @@ async def import_running_elsewhere(program_id: str) -> AsyncIterator[None]:
     import holds it until its transaction ends."""
     assert database.engine is not None
     async with database.engine.connect() as other, other.begin():
-        key = bulk.import_lock_key(uuid.UUID(program_id))
+        key = advisory_lock_key(bulk.IMPORT_LOCK, uuid.UUID(program_id).bytes)
         await other.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
         yield
 
